@@ -1,4 +1,4 @@
-"""Command line: `python -m dashboard build | extract | geocode | evaluate | bench | correct | merge | corrections`."""
+"""Command line: `python -m dashboard build | extract | geocode | evaluate | bench | correct | ...`."""
 
 from __future__ import annotations
 
