@@ -70,3 +70,12 @@ def to_geojson(df: pd.DataFrame) -> dict[str, Any]:
 def to_geojson_bytes(df: pd.DataFrame) -> bytes:
     """Return the table as UTF-8 GeoJSON bytes."""
     return json.dumps(to_geojson(df), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def to_jsonl(df: pd.DataFrame) -> str:
+    """Return the table as JSON Lines text, one object per row, NA as null."""
+    lines = [
+        json.dumps({k: _json_value(v) for k, v in record.items()}, ensure_ascii=False)
+        for record in df.to_dict(orient="records")
+    ]
+    return "".join(line + "\n" for line in lines)

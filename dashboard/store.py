@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 
 def atomic_write_bytes(path: Path | str, data: bytes) -> None:
@@ -69,3 +71,145 @@ def fingerprint(paths: Iterable[Path | str], extra: str = "") -> str:
         stat = path.stat()
         digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:16]
+
+
+# --- built tables ---------------------------------------------------------------------------------------
+
+UPLOADS_DIR_NAME = "uploads"
+BUILD_FILE = "build.json"
+_CODE_FILES = ("articles.py", "dates.py", "extract.py", "lexicon.py", "geocode.py", "incidents.py", "schema.py")
+
+
+def uploads_dir(data_dir: Path | None = None) -> Path:
+    """Return the folder where articles uploaded in the app are kept."""
+    from dashboard import DATA_DIR
+
+    return Path(data_dir or DATA_DIR) / UPLOADS_DIR_NAME
+
+
+def default_inputs(data_dir: Path | None = None) -> list[Path]:
+    """Return the embedded default inputs (seeds/ and data/articles/) plus the uploads folder."""
+    from dashboard import DEFAULT_INPUTS
+
+    return [*DEFAULT_INPUTS, uploads_dir(data_dir)]
+
+
+def code_fingerprint() -> str:
+    """Return a hash of the pipeline's code and gazetteer files, so rule changes trigger a rebuild."""
+    from dashboard import DATA_DIR, PACKAGE_DIR
+
+    files = [PACKAGE_DIR / name for name in _CODE_FILES] + sorted((DATA_DIR / "gazetteer").glob("*.csv"))
+    digest = hashlib.sha1()
+    for path in files:
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def inputs_fingerprint(paths: Iterable[Path | str], online: bool = False) -> str:
+    """Return the fingerprint the built tables are keyed on: inputs, code and the online switch."""
+    return fingerprint(paths, extra=f"{code_fingerprint()}|online={online}")
+
+
+def save_upload(name: str, data: bytes, folder: Path | None = None) -> Path:
+    """Save an uploaded file atomically under the uploads folder and return its path (name sanitised)."""
+    safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in Path(name).name).lstrip(".") or "upload"
+    folder = Path(folder or uploads_dir())
+    target = folder / safe
+    stem, suffix, n = target.stem, target.suffix, 1
+    while target.exists() and target.read_bytes() != data:
+        target = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    atomic_write_bytes(target, data)
+    return target
+
+
+def _write_parquet(frame: Any, path: Path) -> None:
+    """Write a DataFrame as Parquet atomically."""
+    import io
+
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def _write_csv(frame: Any, path: Path) -> None:
+    """Write a DataFrame as formula-safe CSV atomically."""
+    from dashboard.export import to_csv_bytes
+
+    atomic_write_bytes(path, to_csv_bytes(frame))
+
+
+def read_build_info(out_dir: Path) -> dict[str, Any]:
+    """Return the build record (fingerprint, problems, counts) or {} when there is none or it is unreadable."""
+    try:
+        return json.loads((Path(out_dir) / BUILD_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def load_tables(
+    paths: Sequence[Path | str] | None = None,
+    out_dir: Path | str | None = None,
+    online: bool = False,
+    progress: Any = None,
+    rebuild: bool = False,
+    corrections_dir: Path | str | None = None,
+) -> Any:
+    """Return the Tables for the inputs: read the cached build when its fingerprint matches, else build and save.
+
+    Analyst corrections are applied after every load or build; the cache keeps the uncorrected reports.
+    """
+    import pandas as pd
+
+    from dashboard import DATA_DIR
+    from dashboard.articles import Problem
+    from dashboard.pipeline import Tables, build_tables
+
+    out = Path(out_dir or DATA_DIR)
+    paths = list(paths) if paths is not None else default_inputs(out)
+    key = inputs_fingerprint(paths, online)
+    info = read_build_info(out)
+    cached = out / "cache" / "raw_reports.parquet", out / "cache" / "articles.parquet"
+    if not rebuild and info.get("fingerprint") == key and all(p.exists() for p in cached):
+        try:
+            reports, articles = pd.read_parquet(cached[0]), pd.read_parquet(cached[1])
+            problems = [Problem(*p) for p in info.get("problems", [])]
+            return apply_corrections(Tables(articles, reports, pd.DataFrame(), problems), corrections_dir)
+        except (OSError, ValueError):
+            pass  # unreadable cache: rebuild below
+    tables = build_tables(paths, online=online, progress=progress)
+    _write_parquet(tables.reports, cached[0])
+    _write_parquet(tables.articles, cached[1])
+    tables = apply_corrections(tables, corrections_dir)
+    write_outputs(tables, out)
+    record = {
+        "fingerprint": key,
+        "inputs": [str(p) for p in paths],
+        "articles": len(tables.articles),
+        "reports": len(tables.reports),
+        "incidents": len(tables.incidents),
+        "problems": [list(p) for p in tables.problems],
+    }
+    atomic_write_text(out / BUILD_FILE, json.dumps(record, indent=1))
+    return tables
+
+
+def apply_corrections(tables: Any, corrections_dir: Path | str | None = None) -> Any:
+    """Return the tables with the analyst correction log applied (orphaned corrections listed on the tables)."""
+    from dashboard.corrections import apply_incident_corrections, apply_report_corrections, read_log
+    from dashboard.incidents import summarize_incidents
+
+    log = read_log(corrections_dir)
+    reports, orphans = apply_report_corrections(tables.reports, log)
+    incidents, more = apply_incident_corrections(summarize_incidents(reports), log)
+    tables.reports, tables.incidents, tables.orphans = reports, incidents, [*orphans, *more]
+    return tables
+
+
+def write_outputs(tables: Any, out_dir: Path | str) -> None:
+    """Write the corrected reports and incidents as CSV (for people) and Parquet (for the app)."""
+    out = Path(out_dir)
+    _write_csv(tables.reports, out / "reports.csv")
+    _write_csv(tables.incidents, out / "incidents.csv")
+    _write_parquet(tables.incidents, out / "incidents.parquet")

@@ -1,0 +1,249 @@
+"""Find event-date expressions in news text and resolve them against the article's publication date."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+DAY, WEEK, MONTH = 1, 2, 3
+
+_MONTH_NAMES = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
+_MONTH_ABBRS = ["Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"]
+_WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def _alternation(words: list[str]) -> str:
+    """Return a regex alternation of words in Title and UPPER case, longest first (case-sensitive)."""
+    forms = {w for word in words for w in (word, word.upper())}
+    return "|".join(sorted(forms, key=len, reverse=True))
+
+
+# Month names are matched case-sensitively ("May" the month, not "may" the verb); abbreviations
+# may carry a period ("Nov.", "Sept.").
+_MON = rf"(?P<mon>(?:{_alternation(_MONTH_NAMES)})\b|(?:{_alternation(_MONTH_ABBRS)})(?:\.|\b))"
+_WD = rf"(?P<wd>{_alternation(_WEEKDAY_NAMES)})\b"
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a couple of": 2, "a few": 3,
+}  # fmt: skip
+_NUM = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+
+_ISO = re.compile(r"\b(?P<y>\d{4})(?P<sep>[-/])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})\b")
+_MDY = re.compile(rf"\b{_MON}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{{4}})\b)?")
+_DMY = re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}(?:,?\s+(?P<y>\d{{4}})\b)?")
+_MONTH_ONLY = re.compile(
+    rf"\b(?:(?P<pre>(?i:in|during|since|last|early|late|mid))[\s-]+)?"
+    rf"(?:(?P<part>(?i:early|late|mid))[\s-]+)?{_MON}(?:,?\s+(?P<y>\d{{4}})\b)?"
+)
+_REL_DAY = re.compile(
+    r"(?i)\b(?P<rel>the day before yesterday|yesterday(?:\s+(?:morning|afternoon|evening))?|last night"
+    r"|earlier today|later today|today|this (?:morning|afternoon|evening)|tonight)\b"
+)
+_REL_PERIOD = re.compile(
+    r"(?i)\b(?P<rel>last week|earlier this week|this week|last month|earlier this month)\b"
+)
+_AGO = re.compile(rf"(?i)\b(?P<n>\d{{1,2}}|{_NUM})\s+(?P<unit>days?|weeks?|months?)\s+(?:ago|earlier)\b")
+_WEEKDAY = re.compile(
+    rf"(?:\b(?P<mod>(?i:late|early|last|this past|past))\s+(?:(?i:on)\s+)?)?(?:\b(?i:on)\s+)?{_WD}"
+    rf"(?:\s+(?P<tod>(?i:morning|afternoon|evening|night)))?\b"
+)
+# Fast path for patterns with optional leading words: find the core word, then look just before it.
+_WEEKDAY_CORE = re.compile(rf"\b{_WD}")
+_MONTH_CORE = re.compile(rf"\b{_MON}")
+_LEADING_WORDS = re.compile(r"(?i)(?:\b(?:late|early|last|this|past|in|during|since|mid|on)[\s-]+)+$")
+_FUTURE_BEFORE = re.compile(r"(?i)\b(?:next|coming|until|till|by|before)\s*$")
+_LEADING_PREPOSITION = re.compile(r"(?i)^(?:on|in|during)\s+")
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression found in a text: its span, matched text, resolved date and precision."""
+
+    start: int
+    end: int
+    text: str
+    date: date
+    precision: int  # 1 day, 2 week, 3 month
+
+
+def _month_number(name: str) -> int:
+    """Return 1..12 for a month name or abbreviation ("Sept." -> 9)."""
+    return [m[:3].lower() for m in _MONTH_NAMES].index(name.rstrip(".")[:3].lower()) + 1
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    """Return the date, or None when it does not exist (Feb 30)."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _day_date(year: str | None, month: int, day: int, article_date: date | None) -> date | None:
+    """Return a day-precision date; without a year, the latest such date not after the article date."""
+    if year:
+        found = _safe_date(int(year), month, day)
+        if found is None or (article_date is not None and found > article_date):
+            return None
+        return found
+    if article_date is None:
+        return None
+    for back in range(9):  # Feb 29 may need a few years back
+        found = _safe_date(article_date.year - back, month, day)
+        if found is not None and found <= article_date:
+            return found
+    return None
+
+
+def _iso(m: re.Match[str], article_date: date | None) -> tuple[date, int] | None:
+    """Resolve a year-first numeric date (2024-01-20, 2024/01/20)."""
+    found = _day_date(m["y"], int(m["m"]), int(m["d"]), article_date) if 1 <= int(m["m"]) <= 12 else None
+    return (found, DAY) if found else None
+
+
+def _month_day(m: re.Match[str], article_date: date | None) -> tuple[date, int] | None:
+    """Resolve "Nov 7, 2023", "7 November", "Nov. 17" and dateline forms."""
+    found = _day_date(m["y"], _month_number(m["mon"]), int(m["d"]), article_date)
+    return (found, DAY) if found else None
+
+
+def _month_only(m: re.Match[str], article_date: date | None) -> tuple[date, int] | None:
+    """Resolve "in January", "in early January", "last January", "January 2024" to the 1st of the month."""
+    if not (m["pre"] or m["part"] or m["y"]):
+        return None  # a bare month name is too often something else ("May", "March")
+    month = _month_number(m["mon"])
+    if m["y"]:
+        year = int(m["y"])
+    elif article_date is None:
+        return None
+    else:
+        year = article_date.year
+        same_or_later = month >= article_date.month if (m["pre"] or "").lower() == "last" else False
+        if month > article_date.month or same_or_later:
+            year -= 1
+    found = date(year, month, 1)
+    if article_date is not None and found > article_date:
+        return None
+    return found, MONTH
+
+
+def _relative_day(m: re.Match[str], article_date: date | None) -> tuple[date, int] | None:
+    """Resolve yesterday / last night / today / tonight against the article date."""
+    if article_date is None:
+        return None
+    rel = m["rel"].lower()
+    back = 2 if rel.startswith("the day before") else 1 if rel.startswith(("yesterday", "last night")) else 0
+    return article_date - timedelta(days=back), DAY
+
+
+def _relative_period(m: re.Match[str], article_date: date | None) -> tuple[date, int] | None:
+    """Resolve last week / this week / last month / earlier this month against the article date."""
+    if article_date is None:
+        return None
+    rel = m["rel"].lower()
+    if rel == "last week":
+        return article_date - timedelta(days=7), WEEK
+    if rel.endswith("this week"):
+        return article_date, WEEK
+    if rel == "last month":
+        return article_date - timedelta(days=30), MONTH
+    return article_date.replace(day=1), MONTH
+
+
+def _ago(m: re.Match[str], article_date: date | None) -> tuple[date, int] | None:
+    """Resolve "two days ago", "three days earlier", "a few weeks ago" against the article date."""
+    if article_date is None:
+        return None
+    raw = m["n"].lower()
+    n = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
+    unit = m["unit"].lower().rstrip("s")
+    days, precision = {"day": (1, DAY), "week": (7, WEEK), "month": (30, MONTH)}[unit]
+    if raw == "a few" and unit == "day":
+        precision = WEEK
+    return article_date - timedelta(days=n * days), precision
+
+
+def _weekday(m: re.Match[str], article_date: date | None) -> tuple[date, int] | None:
+    """Resolve "Saturday", "late on Monday", "last Friday": same weekday as the article = article date."""
+    if article_date is None:
+        return None
+    back = (article_date.weekday() - _WEEKDAY_NAMES.index(m["wd"].title())) % 7
+    if back == 0 and (m["mod"] or "").lower() == "last":
+        back = 7
+    return article_date - timedelta(days=back), DAY
+
+
+Resolver = Callable[[re.Match[str], "date | None"], "tuple[date, int] | None"]
+# (priority, pattern, core word pattern or None, resolver): at overlapping spans the lower priority wins.
+_RULES: list[tuple[int, re.Pattern[str], re.Pattern[str] | None, Resolver]] = [
+    (0, _ISO, None, _iso),
+    (1, _MDY, None, _month_day),
+    (1, _DMY, None, _month_day),
+    (2, _REL_DAY, None, _relative_day),
+    (2, _REL_PERIOD, None, _relative_period),
+    (2, _AGO, None, _ago),
+    (3, _WEEKDAY, _WEEKDAY_CORE, _weekday),
+    (4, _MONTH_ONLY, _MONTH_CORE, _month_only),
+]
+
+
+def _iter_matches(text: str, pattern: re.Pattern[str], core: re.Pattern[str] | None) -> Iterator[re.Match[str]]:
+    """Yield pattern matches; with a core pattern, only try starts just before each core word (faster)."""
+    if core is None:
+        yield from pattern.finditer(text)
+        return
+    last_end = 0
+    for hit in core.finditer(text):
+        if hit.start() < last_end:
+            continue
+        lead = _LEADING_WORDS.search(text, max(last_end, hit.start() - 30), hit.start())
+        starts = [w.start() for w in re.finditer(r"\S+", lead.group(0))] if lead else []
+        for start in [lead.start() + s for s in starts] if lead else []:
+            found = pattern.match(text, start)
+            if found and found.end() >= hit.end():
+                break
+        else:
+            found = pattern.match(text, hit.start())
+        if found:
+            last_end = found.end()
+            yield found
+
+
+def _is_future_reference(text: str, start: int) -> bool:
+    """Return True when the words just before start mark a future or deadline ("next Monday")."""
+    return bool(_FUTURE_BEFORE.search(text[max(0, start - 20) : start]))
+
+
+def find_dates(text: str, article_date: date | None) -> list[DateMention]:
+    """Return date mentions in text (sorted by start), each resolved to a date not after article_date."""
+    candidates: list[tuple[int, int, int, DateMention]] = []
+    for priority, pattern, core, resolve in _RULES:
+        for m in _iter_matches(text, pattern, core):
+            resolved = resolve(m, article_date)
+            if resolved is None or (pattern is _WEEKDAY and _is_future_reference(text, m.start())):
+                continue
+            start, end = m.start(), m.end()
+            lead = _LEADING_PREPOSITION.match(m.group(0))
+            if lead:
+                start += lead.end()
+            mention = DateMention(start, end, text[start:end], resolved[0], resolved[1])
+            candidates.append((priority, -(end - start), start, mention))
+    taken: list[DateMention] = []
+    for *_, mention in sorted(candidates, key=lambda c: c[:3]):
+        if all(mention.end <= t.start or mention.start >= t.end for t in taken):
+            taken.append(mention)
+    return sorted(taken, key=lambda d: d.start)
+
+
+def resolve_event_date(dates: list[DateMention], article_date: date | None) -> tuple[date | None, int]:
+    """Return (event date, precision): the most precise mention, else the article date at precision 3."""
+    usable = [d for d in dates if article_date is None or d.date <= article_date]
+    if not usable:
+        return article_date, MONTH
+    best = min(usable, key=lambda d: (d.precision, d.start))
+    return best.date, best.precision

@@ -1,0 +1,616 @@
+"""Articles -> incident reports: one report per distinct incident an article describes, with its evidence."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from geopy.distance import great_circle
+
+from dashboard import lexicon as lx
+from dashboard.dates import DateMention, find_dates
+from dashboard.geocode import Gazetteer
+from dashboard.schema import REPORT_COLUMNS, REPORT_DTYPES, Mention, Place
+
+# --- sentences ------------------------------------------------------------------------------------------
+
+_ABBREVIATIONS = {
+    "u.s", "u.n", "u.k", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "rep", "sen", "st", "no", "brig", "adm",
+    "gov", "pres", "vs", "etc", "a.m", "p.m", "cpl", "pvt", "spc", "lt. col", "maj. gen", "inc", "co", "corp",
+}  # fmt: skip
+_BOUNDARY = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+_LAST_TOKEN = re.compile(r"([A-Za-z][A-Za-z.]*)\.?[\"”’')\]]*$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an article: its span in the article text and its paragraph number."""
+
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Return the sentences of a text with their offsets; each line is at least its own sentence."""
+    sentences: list[Sentence] = []
+    paragraph = 0
+    offset = 0
+    for line in text.split("\n"):
+        if not line.strip():
+            paragraph += 1
+            offset += len(line) + 1
+            continue
+        start = 0
+        for match in _BOUNDARY.finditer(line):
+            token = _LAST_TOKEN.search(line[start : match.start() + 1])
+            word = token.group(1).lower().rstrip(".") if token else ""
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+            _append_sentence(sentences, line, offset, start, match.start() + 1, paragraph)
+            start = match.end()
+        _append_sentence(sentences, line, offset, start, len(line), paragraph)
+        offset += len(line) + 1
+        paragraph += 1 if len(line) > 200 else 0
+    return sentences
+
+
+def _append_sentence(out: list[Sentence], line: str, offset: int, start: int, end: int, paragraph: int) -> None:
+    """Append the stripped line[start:end] as a sentence with article offsets."""
+    piece = line[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return
+    lead = len(piece) - len(piece.lstrip())
+    begin = offset + start + lead
+    out.append(Sentence(begin, begin + len(stripped), stripped, paragraph))
+
+
+# --- per-sentence analysis ------------------------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    """One incident as a single sentence tells it, before merging within the article."""
+
+    place: Place
+    mention: Mention
+    sentence: Sentence
+    geo_precision: int
+    event_date: date | None = None
+    time_precision: int = 3
+    weapon: str = "unknown"
+    actor: str = ""
+    claimed: bool = False
+    target: str = ""
+    outcome: str = "unknown"
+    fatalities: int | None = None
+    injured: int | None = None
+    confidence: float = 0.5
+    extra_evidence: list[Sentence] = field(default_factory=list)
+
+
+_SPECIFICITY = {"country": 4, "continent": 5, "region": 3, "admin1": 3, "district": 2, "city": 1, "town": 1}
+_AIR_DEFENCE = re.compile(
+    r"\b(?:air[- ]defen[cs]es?(?: systems?| missiles?)?|surface-to-air missiles?|interceptor missiles?|"
+    r"Patriot(?: missiles?| batteries| systems?)?|C-RAM|counter-rocket)\b",
+    re.I,
+)
+_STATE_STRIKE = re.compile(r"\b(?:air ?strikes?|strikes?|struck|bombed|hit)\b", re.I)
+_US_STRIKES = re.compile(r"\b(?:U\.?S\.?|US|American|United States|Israeli|Turkish)\s+(?:air\s?)?strikes?\b")
+_PASSIVE_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|inside|on|at|across|over|near|targeting|struck|hit)\s+(?:the\s+)?$", re.I)
+
+
+def specificity(place: Place) -> int:
+    """Return how coarse a place is: 0 for a site, 1 town, 2 district, 3 region, 4 country."""
+    return _SPECIFICITY.get(place.kind, 0)
+
+
+def geo_precision_of(place: Place, near: bool) -> int:
+    """Return ACLED-style geo precision: 1 site/town, 2 near or part of, 3 region or country."""
+    level = specificity(place)
+    if level >= 3:
+        return 3
+    if near or level == 2:
+        return 2
+    return 1
+
+
+def _mask(text: str, pattern: re.Pattern[str]) -> str:
+    """Return text with every match of pattern replaced by spaces (offsets are kept)."""
+    return pattern.sub(lambda m: " " * len(m.group(0)), text)
+
+
+_ACTOR_MASK = re.compile("|".join(f"(?:{p.pattern})" for _, p in lx.ACTOR_PATTERNS))
+
+
+def _place_text(sentence: str) -> str:
+    """Return the sentence with organisation and actor names blanked so they are not read as places."""
+    return _mask(_mask(sentence, lx.NON_PLACE_NAMES), _ACTOR_MASK)
+
+
+def _realised(sentence: str) -> bool:
+    """Return True when at least one attack word in the sentence is not governed by a threat/plan word."""
+    for trigger in lx.TRIGGER.finditer(sentence):
+        window = sentence[max(0, trigger.start() - 45) : trigger.start()]
+        if not lx.IRREALIS.search(window):
+            return True
+    return False
+
+
+def _context_cut(sentence: str) -> int:
+    """Return the offset after which places are context (a cause or reaction clause), or len(sentence)."""
+    first_trigger = lx.TRIGGER.search(sentence)
+    if not first_trigger:
+        return len(sentence)
+    for clause in lx.CONTEXT_CLAUSE.finditer(sentence):
+        if clause.start() > first_trigger.start():
+            return clause.start()
+    return len(sentence)
+
+
+def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mention, bool]]:
+    """Return the mentions that can be incident locations, each with whether it is only 'near'."""
+    cut = _context_cut(sentence)
+    kept: list[tuple[Mention, bool]] = []
+    for mention in mentions:
+        if mention.demonym or mention.start >= cut:
+            continue
+        before, after = sentence[max(0, mention.start - 60) : mention.start], sentence[mention.end : mention.end + 40]
+        if lx.METONYMY_AFTER.search(after) and specificity(mention.place) >= 1:
+            continue
+        if lx.ORIGIN_AFTER.search(after) or (lx.FROM_BEFORE.search(before) and before.rstrip().endswith("from")):
+            continue
+        if re.search(r"'s\s*$", mention.text) and specificity(mention.place) >= 3:
+            continue  # "Iraq's prime minister"
+        kept.append((mention, bool(lx.NEAR_BEFORE.search(before))))
+    return _drop_containers(kept)
+
+
+def _contains(outer: Place, inner: Place) -> bool:
+    """Return True when the coarser place outer plausibly contains inner."""
+    if specificity(outer) <= specificity(inner) and not (outer.kind in ("city", "town") and inner.kind not in (
+        "city", "town", "district", "admin1", "country", "region", "continent")):
+        return False
+    if outer.kind in ("country", "continent", "region"):
+        return outer.iso3 == inner.iso3 or outer.kind != "country"
+    if outer.kind == "admin1":
+        return outer.iso3 == inner.iso3 and (
+            _norm(outer.name) in _norm(inner.admin1) or _norm(inner.admin1) in _norm(outer.name)
+            or _km(outer, inner) < 150
+        )
+    return _km(outer, inner) < 60
+
+
+def _norm(text: str) -> str:
+    """Return a lower-case letters-only key for loose name comparison."""
+    return re.sub(r"[^a-z]", "", text.lower())
+
+
+def _km(a: Place, b: Place) -> float:
+    """Return the great-circle distance between two places in kilometres."""
+    return great_circle((a.latitude, a.longitude), (b.latitude, b.longitude)).km
+
+
+def _drop_containers(kept: list[tuple[Mention, bool]]) -> list[tuple[Mention, bool]]:
+    """Return mentions without the ones that only name the area around a more specific mention."""
+    out = []
+    for mention, near in kept:
+        if any(
+            other.place != mention.place and _contains(mention.place, other.place)
+            for other, _ in kept
+        ):
+            continue
+        if all(existing.place != mention.place for existing, _ in out):
+            out.append((mention, near))
+    return out
+
+
+def _nearest(matches: Iterable[tuple[int, Any]], position: int) -> Any:
+    """Return the value whose offset is closest to position, or None."""
+    best, best_distance = None, None
+    for offset, value in matches:
+        distance = abs(offset - position)
+        if best_distance is None or distance < best_distance:
+            best, best_distance = value, distance
+    return best
+
+
+def find_weapon(text: str, position: int | None = None) -> str:
+    """Return the weapon named in the text (nearest to position when several), or 'unknown'."""
+    clean = _mask(text, _AIR_DEFENCE)
+    found = [(m.start(), weapon) for weapon, pattern in lx.WEAPON_PATTERNS for m in pattern.finditer(clean)]
+    if not found:
+        return "unknown"
+    if position is None:
+        return min(found)[1] if len({w for _, w in found}) == 1 else _priority(found)
+    return _nearest(found, position)
+
+
+def _priority(found: list[tuple[int, str]]) -> str:
+    """Return the most specific weapon among several found (order of the lexicon)."""
+    order = [weapon for weapon, _ in lx.WEAPON_PATTERNS]
+    return min((w for _, w in found), key=order.index)
+
+
+def _number(text: str) -> int:
+    """Return the integer a numeral or number word stands for."""
+    text = text.lower()
+    return int(text) if text.isdigit() else lx.NUMBER_WORDS.get(text, 0)
+
+
+def find_casualties(text: str) -> tuple[int | None, int | None]:
+    """Return (fatalities, injured) stated in the text; None when not stated, 0 when stated as none."""
+    fatalities = _max_count(lx.KILLED_PATTERNS, text)
+    injured = _max_count(lx.INJURED_PATTERNS, text)
+    if lx.NO_CASUALTIES.search(text):
+        fatalities = 0 if fatalities is None else fatalities
+        injured = 0 if injured is None else injured
+    elif lx.NO_DEATHS.search(text) and fatalities is None:
+        fatalities = 0
+    return fatalities, injured
+
+
+def _max_count(patterns: list[re.Pattern[str]], text: str) -> int | None:
+    """Return the largest count any of the patterns finds in the text, or None."""
+    counts = [_number(m.group("num")) for p in patterns for m in p.finditer(text)]
+    counts = [c for c in counts if 0 < c < 5000]
+    return max(counts) if counts else None
+
+
+def find_outcome(text: str) -> str:
+    """Return 'intercepted', 'impact' or 'unknown' from the words of the text."""
+    intercepted = lx.OUTCOME_INTERCEPTED.search(text)
+    impact = lx.OUTCOME_IMPACT.search(_mask(text, lx.OUTCOME_INTERCEPTED))
+    if impact and not (intercepted and re.fullmatch(r"(?i)hit|struck", impact.group(0)) and
+                       intercepted.start() < impact.start()):
+        return "impact"
+    if intercepted:
+        return "intercepted"
+    return "unknown"
+
+
+def find_actor(sentence: str, trigger_at: int) -> tuple[str, bool]:
+    """Return (actor, claimed) named in the sentence: the 'by X' agent, the claimant, or the first before the verb."""
+    claimed = bool(lx.CLAIM.search(sentence))
+    found = sorted(
+        (m.start(), name) for name, pattern in lx.ACTOR_PATTERNS for m in pattern.finditer(sentence)
+    )
+    if not found:
+        us = _US_STRIKES.search(sentence)
+        return (_state_actor(us.group(0)), False) if us else ("", claimed)
+    for start, name in found:
+        if _PASSIVE_BY.search(sentence[max(0, start - 12) : start]):
+            return name, claimed
+    before = [name for start, name in found if start < trigger_at]
+    us = _US_STRIKES.search(sentence)
+    if us and (not before or us.start() < sentence.find(before[0])):
+        return _state_actor(us.group(0)), claimed
+    return (before[0] if before else found[0][1]), claimed
+
+
+def _state_actor(phrase: str) -> str:
+    """Return the actor name for 'US strikes' / 'Israeli strikes' / 'Turkish strikes'."""
+    lowered = phrase.lower()
+    if lowered.startswith("israeli"):
+        return "Israel"
+    if lowered.startswith("turkish"):
+        return "Turkey"
+    return "US forces"
+
+
+def find_target(sentence: str, actor: str, place: Place) -> str:
+    """Return who or what was attacked: a named target group, else the place."""
+    for name, pattern in lx.TARGETS:
+        if name != actor and pattern.search(sentence):
+            return name
+    return place.name
+
+
+def _sentence_date(sentence: Sentence, article_date: date | None, anchor: int) -> DateMention | None:
+    """Return the date expression of the sentence nearest the anchor offset, ignoring ranges and futures."""
+    dates = [
+        d for d in find_dates(sentence.text, article_date)
+        if not re.search(r"(?i)\b(?:since|until|till|from|by|before|between)\s*$", sentence.text[: d.start])
+        and (article_date is None or d.date <= article_date)
+    ]
+    return _nearest(((d.start, d) for d in dates), anchor)
+
+
+# --- article -> candidates -> reports -------------------------------------------------------------------
+
+
+def _article_date(value: Any) -> date | None:
+    """Return the article's publication date, or None when missing or invalid."""
+    if not value or value is pd.NA:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _analyse_sentence(
+    sentence: Sentence, gazetteer: Gazetteer, article_date: date | None, country_hint: str | None
+) -> list[Candidate]:
+    """Return the incident candidates one sentence reports (none for context, threats or summaries)."""
+    text = sentence.text
+    trigger = lx.TRIGGER.search(text)
+    if not trigger or lx.NEGATED.search(text) or not _realised(text):
+        return []
+    dated = _sentence_date(sentence, article_date, trigger.start())
+    if lx.HABITUAL.search(text) and not (dated and dated.precision == 1):
+        return []
+    mentions = gazetteer.find_mentions(_place_text(text), country_hint=country_hint)
+    kept = _event_mentions(text, mentions)
+    if not kept:
+        return []
+    if all(specificity(m.place) >= 3 for m, _ in kept):
+        kept = _coarse_only(text, kept, dated)
+    candidates = []
+    fatalities, injured = find_casualties(text)
+    outcome = find_outcome(text)
+    actor, claimed = find_actor(text, trigger.start())
+    for mention, near in kept:
+        weapon = find_weapon(text, mention.start)
+        if weapon == "unknown" and actor in ("US forces", "Israel", "Turkey") and _STATE_STRIKE.search(text):
+            weapon = "airstrike"
+        candidate = Candidate(
+            place=mention.place,
+            mention=mention,
+            sentence=sentence,
+            geo_precision=geo_precision_of(mention.place, near),
+            weapon=weapon,
+            actor=actor,
+            claimed=claimed,
+            target=find_target(text, actor, mention.place),
+            outcome=outcome,
+            fatalities=fatalities if len(kept) == 1 else None,
+            injured=injured if len(kept) == 1 else None,
+        )
+        if dated is not None:
+            candidate.event_date, candidate.time_precision = dated.date, dated.precision
+        candidates.append(candidate)
+    return candidates
+
+
+def _coarse_only(text: str, kept: list[tuple[Mention, bool]], dated: DateMention | None) -> list[tuple[Mention, bool]]:
+    """Return region/country mentions that stand for one incident's location (else none)."""
+    if len(kept) > 1 or not dated:
+        return []
+    mention, near = kept[0]
+    if not _LOCATIVE_BEFORE.search(text[max(0, mention.start - 20) : mention.start]):
+        return []
+    return [(mention, near)]
+
+
+def _attach_followups(sentences: list[Sentence], candidates: dict[int, list[Candidate]]) -> None:
+    """Fill weapon, casualties, outcome and actor of a lone candidate from the next sentences of its paragraph."""
+    for index, own in candidates.items():
+        if len(own) != 1:
+            continue
+        candidate = own[0]
+        for follow_index in range(index + 1, min(index + 3, len(sentences))):
+            follow = sentences[follow_index]
+            if follow.paragraph != sentences[index].paragraph or follow_index in candidates:
+                break
+            _fill_from(candidate, follow)
+
+
+def _fill_from(candidate: Candidate, follow: Sentence) -> None:
+    """Fill the candidate's missing details from a follow-up sentence about the same incident."""
+    fatalities, injured = find_casualties(follow.text)
+    if candidate.fatalities is None and fatalities is not None:
+        candidate.fatalities = fatalities
+    if candidate.injured is None and injured is not None:
+        candidate.injured = injured
+    if candidate.weapon == "unknown":
+        candidate.weapon = find_weapon(follow.text)
+    outcome = find_outcome(follow.text)
+    if outcome != "unknown" and candidate.outcome != "impact":
+        candidate.outcome = outcome
+    if not candidate.actor:
+        candidate.actor, candidate.claimed = find_actor(follow.text, len(follow.text))
+    if fatalities is not None or injured is not None:
+        candidate.extra_evidence.append(follow)
+
+
+def _carry_dates(sentences: list[Sentence], candidates: dict[int, list[Candidate]], article_date: date | None
+                 ) -> None:
+    """Give undated candidates the date of an earlier dated sentence of the same paragraph."""
+    last: tuple[int, date, int] | None = None
+    for index in sorted(candidates):
+        paragraph = sentences[index].paragraph
+        for candidate in candidates[index]:
+            if candidate.event_date is None and last and last[0] == paragraph:
+                candidate.event_date, candidate.time_precision = last[1], last[2]
+            elif candidate.event_date is not None:
+                last = (paragraph, candidate.event_date, candidate.time_precision)
+        if not any(c.event_date for c in candidates[index]):
+            dated = _sentence_date_anywhere(sentences, index, article_date)
+            if dated:
+                for candidate in candidates[index]:
+                    candidate.event_date, candidate.time_precision = dated.date, dated.precision
+
+
+def _sentence_date_anywhere(sentences: list[Sentence], index: int, article_date: date | None) -> DateMention | None:
+    """Return a date stated in the previous sentence of the same paragraph, if that sentence is about the event."""
+    if index == 0 or sentences[index - 1].paragraph != sentences[index].paragraph:
+        return None
+    previous = sentences[index - 1]
+    if not lx.TRIGGER.search(previous.text):
+        return None
+    return _sentence_date(previous, article_date, len(previous.text))
+
+
+def _article_claims(sentences: list[Sentence]) -> str:
+    """Return the actor named in a claim-of-responsibility sentence of the article, or ''."""
+    for sentence in sentences:
+        if lx.CLAIM.search(sentence.text):
+            actor, _ = find_actor(sentence.text, len(sentence.text))
+            if actor and actor not in ("US forces",):
+                return actor
+    return ""
+
+
+def _dateline(text: str, article_date: date | None) -> DateMention | None:
+    """Return the date of a wire dateline at the start of the article ("IRBIL, Nov 17 --"), if any."""
+    head = text[:80]
+    match = re.match(r"\s*[A-Z][A-Za-z .'-]{1,30},\s*(?:[A-Za-z .']+,\s*)?", head)
+    if not match:
+        return None
+    dates = [d for d in find_dates(head, article_date) if d.start <= match.end() + 2 and d.precision == 1]
+    return dates[0] if dates else None
+
+
+def _merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
+    """Return candidates with repeated tellings of one incident in the same article merged."""
+    merged: list[Candidate] = []
+    for candidate in candidates:
+        twin = next((m for m in merged if _same_incident(m, candidate)), None)
+        if twin is None:
+            merged.append(candidate)
+            continue
+        if candidate.geo_precision < twin.geo_precision:
+            twin.place, twin.mention, twin.geo_precision = candidate.place, candidate.mention, candidate.geo_precision
+        better_date = twin.event_date is None or candidate.time_precision < twin.time_precision
+        if better_date and candidate.event_date is not None:
+            twin.event_date, twin.time_precision = candidate.event_date, candidate.time_precision
+        if twin.weapon == "unknown":
+            twin.weapon = candidate.weapon
+        if not twin.actor and candidate.actor:
+            twin.actor, twin.claimed = candidate.actor, candidate.claimed
+        twin.claimed = twin.claimed or (candidate.claimed and candidate.actor == twin.actor)
+        if twin.outcome != "impact" and candidate.outcome != "unknown":
+            twin.outcome = candidate.outcome
+        twin.fatalities = _max_or_none(twin.fatalities, candidate.fatalities)
+        twin.injured = _max_or_none(twin.injured, candidate.injured)
+    return merged
+
+
+def _max_or_none(a: int | None, b: int | None) -> int | None:
+    """Return the larger stated number, keeping None only when neither is stated."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return max(a, b)
+
+
+def _same_incident(a: Candidate, b: Candidate) -> bool:
+    """Return True when two candidates of one article are the same place and compatible dates."""
+    same_place = a.place == b.place or _km(a.place, b.place) < 3
+    if not same_place:
+        return False
+    if a.event_date is None or b.event_date is None:
+        return True
+    if a.time_precision == 1 and b.time_precision == 1:
+        return a.event_date == b.event_date
+    return abs((a.event_date - b.event_date).days) <= 31
+
+
+def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[dict[str, Any]]:
+    """Return the report rows (dicts with REPORT_COLUMNS) for one article."""
+    text = str(article.get("text") or "")
+    article_date = _article_date(article.get("published"))
+    sentences = split_sentences(text)
+    country_hint = gazetteer.context_country(text)
+    by_sentence: dict[int, list[Candidate]] = {}
+    for index, sentence in enumerate(sentences):
+        found = _analyse_sentence(sentence, gazetteer, article_date, country_hint)
+        if found:
+            by_sentence[index] = found
+    if not by_sentence:
+        return []
+    _attach_followups(sentences, by_sentence)
+    _carry_dates(sentences, by_sentence, article_date)
+    claimant = _article_claims(sentences)
+    dateline = _dateline(text, article_date)
+    candidates = [c for index in sorted(by_sentence) for c in by_sentence[index]]
+    for candidate in candidates:
+        if not candidate.actor and claimant and len(candidates) <= 3:
+            candidate.actor, candidate.claimed = claimant, True
+        if candidate.event_date is None:
+            fallback = dateline or None
+            if fallback is not None:
+                candidate.event_date, candidate.time_precision = fallback.date, 3
+    return [_report_row(article, c, article_date) for c in _merge_candidates(candidates)]
+
+
+def _confidence(candidate: Candidate) -> float:
+    """Return a 0-1 score from how much of the incident the text pins down."""
+    score = 0.45
+    score += 0.15 if candidate.geo_precision == 1 else 0.05 if candidate.geo_precision == 2 else 0.0
+    score += 0.15 if candidate.time_precision == 1 else 0.05 if candidate.time_precision == 2 else 0.0
+    score += 0.1 if candidate.weapon != "unknown" else 0.0
+    score += 0.08 if candidate.actor else 0.0
+    score += 0.05 if candidate.fatalities is not None or candidate.injured is not None else 0.0
+    return round(min(score, 0.99), 2)
+
+
+def _report_row(article: Mapping[str, Any], candidate: Candidate, article_date: date | None) -> dict[str, Any]:
+    """Return one report row for a candidate."""
+    event_date = candidate.event_date or article_date
+    precision = candidate.time_precision if candidate.event_date else 3
+    if article_date and event_date and event_date > article_date:
+        event_date, precision = article_date, 3
+    event_type, sub_event_type = lx.SUB_EVENT_BY_WEAPON[candidate.weapon]
+    sentence = candidate.sentence
+    article_id = str(article.get("article_id") or "")
+    report_key = f"{article_id}|{sentence.start}|{candidate.place.name}"
+    place = candidate.place
+    return {
+        "report_id": "r" + hashlib.sha1(report_key.encode("utf-8")).hexdigest()[:15],
+        "incident_id": "",
+        "article_id": article_id,
+        "source_file": str(article.get("source_file") or ""),
+        "article_date": article_date.isoformat() if article_date else "",
+        "event_date": event_date.isoformat() if event_date else "",
+        "time_precision": precision,
+        "event_type": event_type,
+        "sub_event_type": sub_event_type,
+        "weapon": candidate.weapon,
+        "actor": candidate.actor,
+        "claimed": candidate.claimed,
+        "target": candidate.target,
+        "outcome": candidate.outcome,
+        "fatalities": candidate.fatalities,
+        "injured": candidate.injured,
+        "location": place.name,
+        "place_mention": candidate.mention.text,
+        "admin1": place.admin1,
+        "country": place.country,
+        "iso3": place.iso3,
+        "latitude": round(place.latitude, 5),
+        "longitude": round(place.longitude, 5),
+        "geo_precision": candidate.geo_precision,
+        "geo_source": place.geo_source,
+        "evidence": sentence.text,
+        "evidence_start": sentence.start,
+        "evidence_end": sentence.end,
+        "confidence": _confidence(candidate),
+    }
+
+
+def empty_reports() -> pd.DataFrame:
+    """Return an empty report table with the schema's columns and dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype=REPORT_DTYPES[c]) for c in REPORT_COLUMNS})
+
+
+def extract_reports(articles: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
+    """Return the report table for every article of an article table."""
+    rows: list[dict[str, Any]] = []
+    for article in articles.to_dict(orient="records"):
+        rows.extend(extract_article(article, gazetteer))
+    if not rows:
+        return empty_reports()
+    frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    return frame.astype({c: REPORT_DTYPES[c] for c in REPORT_COLUMNS})

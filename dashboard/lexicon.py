@@ -1,0 +1,238 @@
+"""Word lists and compiled patterns that drive incident extraction (weapons, triggers, actors, casualties)."""
+
+from __future__ import annotations
+
+import re
+
+# --- weapons: (weapon, pattern); the first pattern found in a clause wins, most specific first ------------
+WEAPON_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "ballistic missile",
+        re.compile(r"\b(?:ballistic|cruise|surface-to-surface|close-range)\s+missiles?\b|\bmissiles?\b", re.I),
+    ),
+    (
+        "drone",
+        re.compile(
+            r"\b(?:drones?|UAVs?|unmanned aerial (?:vehicles?|systems?|aircraft)|one-way attack|"
+            r"kamikaze|loitering munitions?|quadcopters?|suicide drones?)\b",
+            re.I,
+        ),
+    ),
+    ("rocket", re.compile(r"\b(?:rockets?|katyushas?|grad|107\s?mm|122\s?mm|rocket-propelled)\b", re.I)),
+    ("mortar", re.compile(r"\bmortars?(?: rounds?| shells?| bombs?)?\b", re.I)),
+    (
+        "IED",
+        re.compile(
+            r"\b(?:IEDs?|improvised explosive devices?|roadside bombs?|explosive devices?|car bombs?|"
+            r"VBIEDs?|booby[- ]trap(?:ped)?|landmines?|sticky bombs?)\b",
+            re.I,
+        ),
+    ),
+    (
+        "airstrike",
+        re.compile(
+            r"\b(?:air ?strikes?|air raids?|warplanes?|fighter jets?|jets|bombers?|B-1B?s?|F-(?:15|16|35)s?|"
+            r"aircraft|helicopters?|gunships?|AC-130|precision strikes?|bombing raids?)\b",
+            re.I,
+        ),
+    ),
+    (
+        "gunfire",
+        re.compile(
+            r"\b(?:gunmen|gunfire|opened fire|small[- ]arms|sniper|shooting|shot dead|firefight|clashes|"
+            r"clashed|machine[- ]guns?|rifles?|ambush(?:ed)?)\b",
+            re.I,
+        ),
+    ),
+]
+
+# Drone used by a state air force against a target on the ground is still an air/drone strike.
+SUB_EVENT_BY_WEAPON: dict[str, tuple[str, str]] = {
+    "drone": ("Explosions/Remote violence", "Air/drone strike"),
+    "airstrike": ("Explosions/Remote violence", "Air/drone strike"),
+    "rocket": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    "mortar": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    "ballistic missile": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    "IED": ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    "gunfire": ("Battles", "Armed clash"),
+    "unknown": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+}
+
+# --- the event happened: attack verbs and nouns ----------------------------------------------------------
+TRIGGER = re.compile(
+    r"\b(?:attack(?:s|ed|ing)?|assault(?:s|ed)?|strikes?|struck|striking|hit(?:s|ting)?|target(?:s|ed|ing)?|"
+    r"launch(?:ed|es|ing)?|fired|firing|fell|landed|land(?:s|ing)|shell(?:ed|ing)|bomb(?:ed|ing|ardment|ardments)|"
+    r"shot down|intercept(?:ed|ion|s)?|downed|explo(?:ded|sion|sions|sive)|blasts?|impact(?:ed|s)?|"
+    r"killed|killing|wound(?:ed|ing)|injur(?:ed|ing|ies)|raid(?:s|ed)?|ambush(?:ed)?|detonat(?:ed|ion)|"
+    r"came under (?:fire|attack)|rained|slammed|crashed)\b",
+    re.I,
+)
+
+# Words that show an attack was threatened, planned, hypothetical or denied rather than reported.
+IRREALIS = re.compile(
+    r"\b(?:threat(?:en(?:s|ed|ing)?)?\s+(?:to|of)|vow(?:s|ed)?\s+to|warn(?:s|ed|ing)?\s+(?:of|that|it)|"
+    r"hint(?:s|ed|ing)?\s+at|could|would|might|may|plan(?:s|ned|ning)?\s+to|intend(?:s|ed)?\s+to|"
+    r"prepar(?:ing|ed)\s+to|ready to|if|unless|potential|possible|risk of|fears? of|deterr(?:ent|ence)|"
+    r"aim(?:s|ed)?\s+to|seeks? to|sought to|calls? for|pledg(?:es|ed)\s+to|promis(?:es|ed)\s+to)\b",
+    re.I,
+)
+# Counted or habitual mentions: many attacks summarised, not one incident.
+HABITUAL = re.compile(
+    r"\b(?:since\s+(?:mid-|late\s+|early\s+)?(?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december|the start|the beginning|then|\d{4})|more than \d+ (?:attacks|times)|"
+    r"(?:dozens|scores|hundreds) of (?:attacks|times|strikes)|\d{2,} (?:attacks|strikes)|"
+    r"numerous attacks|repeated(?:ly)?|regular(?:ly)?|frequent(?:ly)?|routinely|often|each time|"
+    r"at least \d{2,} (?:attacks|times)|\d+ times)\b",
+    re.I,
+)
+NEGATED = re.compile(
+    r"\b(?:no (?:attack|strike)s?\s+(?:has|have|had|was|were)|(?:has|have|had) not been (?:attacked|hit|targeted)|"
+    r"denied (?:any )?(?:involvement|responsibility|carrying out)|were not attacked|was not attacked)\b",
+    re.I,
+)
+# Clause openers after which places are context (a cause, a comparison, a reaction).
+CONTEXT_CLAUSE = re.compile(
+    r"\b(?:in (?:retaliation|response|revenge) (?:for|to)|as (?:a )?(?:retaliation|response|revenge) (?:for|to)|"
+    r"amid|in solidarity with|in support of|support (?:for|to)|backing (?:for|of)|over (?:the )?(?:war|conflict) in|"
+    r"in protest (?:at|against|over)|to avenge|because of|due to|came (?:after|as|days|hours|a day|a week)|"
+    r"comes (?:after|as|amid)|following (?:the|a|an|its|their|his|her|last|weeks|days|months)\b)",
+    re.I,
+)
+
+# --- where: cues that the place is only near the event --------------------------------------------------
+NEAR_BEFORE = re.compile(
+    r"(?:\bnear|\bnearby|\boutside|\baround|\bclose to|\bvicinity of|\bon the outskirts of|\boutskirts of|"
+    r"\bkm (?:north|south|east|west|from)[a-z -]*|\bkilometers? (?:north|south|east|west|from)[a-z -]*|"
+    r"\bkilometres? (?:north|south|east|west|from)[a-z -]*|\bmiles? (?:north|south|east|west|from)[a-z -]*|"
+    r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|"
+    r"south-east|south-west)(?:ern)? of|\bperiphery of|\bapproach(?:es)? to|\broad to|\bborder with)"
+    r"(?:\s+the)?\s*$",
+    re.I,
+)
+FROM_BEFORE = re.compile(r"\b(?:from|towards?|to|into)(?:\s+the)?\s*$", re.I)
+# Capitals that stand for their governments when followed by a speech or policy verb.
+METONYMY_AFTER = re.compile(
+    r"^\s*(?:'s\s+(?:government|position|stance|response|decision|envoy|officials?)|"
+    r"(?:has |have |had )?(?:said|says|blamed|accused|warned|urged|condemned|denied|insisted|demanded|"
+    r"asked|wants|announced|responded|rejected|vowed|pledged|signalled|signaled|agreed|confirmed))\b",
+    re.I,
+)
+ORIGIN_AFTER = re.compile(r"^\s*(?:-|–)?\s*(?:based|backed|aligned|allied|linked)\b", re.I)
+
+# --- who: named actors (masked before place detection so "Islamic Resistance in Iraq" is no place) ------
+ACTORS: list[tuple[str, str]] = [
+    ("Islamic Resistance in Iraq", r"Islamic Resistance (?:in|of) Iraq"),
+    ("Kataib Hezbollah", r"Kata'?ib Hez?b[ou]llah|Kataib Hizbullah|Hezbollah Brigades"),
+    ("Harakat al-Nujaba", r"(?:Harakat |Harakat Hezbollah )?al-Nujaba|Nujaba movement"),
+    ("Kataib Sayyid al-Shuhada", r"Kata'?ib Sayyid al-Shuhada"),
+    ("Asaib Ahl al-Haq", r"Asa'?ib Ahl al-Haq"),
+    ("Saraya Awliya al-Dam", r"Saraya Awliya al-Dam"),
+    ("Popular Mobilization Forces", r"Popular Mobili[sz]ation (?:Forces|Units|Committee)|PMF|PMU|Hashd al-Shaabi"),
+    ("IRGC", r"Islamic Revolutionary Guard(?:s)? Corps|Revolutionary Guards?|IRGC(?:-QF)?|Quds Force"),
+    ("Islamic State", r"Islamic State(?: group)?|ISIS|ISIL|Daesh"),
+    ("Hezbollah", r"(?<!Kataib )(?<!Kata'ib )Hezbollah"),
+    ("Houthis", r"Houthis?|Ansar Allah"),
+    ("Hamas", r"Hamas"),
+    ("Syrian Democratic Forces", r"Syrian Democratic Forces|SDF"),
+    ("PKK", r"Kurdistan Workers'? Party|PKK"),
+    ("US forces", r"(?:U\.?S\.?|US|American|United States)(?:-led)? (?:forces|military|troops|warplanes|"
+     r"aircraft|jets|bombers|drones?|Central Command|Air Force|Army)|CENTCOM|Central Command|Pentagon"),
+    ("Israel", r"Israeli (?:military|forces|army|air force|warplanes|jets|drones?)|IDF"),
+    ("Turkey", r"Turkish (?:military|forces|army|air force|warplanes|jets|drones?)"),
+    ("Iran", r"Iranian (?:military|forces|missiles?|drones?)"),
+    ("Iraqi security forces", r"Iraqi (?:security )?forces|Iraqi army|Counter-Terrorism Service"),
+]
+ACTOR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(rf"\b(?:{p})\b")) for name, p in ACTORS]
+# Spans that contain a place name but are not places (offices, organisations, groups).
+NON_PLACE_NAMES = re.compile(
+    r"\b(?:Islamic Resistance (?:in|of) Iraq|Islamic State (?:in|of) Iraq(?: and (?:Syria|the Levant))?|"
+    r"Syrian Democratic Forces|Syrian Observatory for Human Rights|Kurdistan Workers'? Party|"
+    r"Kurdistan Regional Government|Kurdistan Democratic Party|Patriotic Union of Kurdistan|"
+    r"Iraqi Kurdistan Region'?s? government|(?:US|U\.S\.|American) (?:State|Defense) Department|"
+    r"Department of (?:State|Defense)|Iraq'?s? Joint Operations Command|Joint Operations Command|"
+    r"Islamic Republic(?: of Iran)?|Washington Post|New York Times|Wall Street Journal|Jerusalem Post|"
+    r"Tehran Times|Baghdad Today|Kurdistan 24|Rudaw|Al Jazeera|Al Arabiya|Reuters|Associated Press)\b"
+)
+CLAIM = re.compile(
+    r"\b(?:claim(?:ed|s|ing)?(?: of)? responsibility|claimed|claims|took responsibility|"
+    r"said (?:it|they) (?:had )?(?:targeted|attacked|struck|launched|carried out)|announced (?:it|they) had)\b",
+    re.I,
+)
+
+# --- who was hit ----------------------------------------------------------------------------------------
+TARGETS: list[tuple[str, re.Pattern[str]]] = [
+    (name, re.compile(rf"\b(?:{p})\b", re.I))
+    for name, p in [
+        ("US forces", r"(?:U\.?S\.?|US|American) (?:forces|troops|personnel|service ?members|soldiers|"
+         r"military personnel|interests|advisers|advisors)"),
+        ("coalition forces", r"(?:international |US-led |anti-ISIS |anti-jihadist )?coalition(?: forces| troops|"
+         r" advisers| advisors| personnel)?"),
+        ("US embassy", r"(?:U\.?S\.?|US|American) embassy"),
+        ("Kataib Hezbollah", r"Kata'?ib Hez?b[ou]llah"),
+        ("Popular Mobilization Forces", r"Popular Mobili[sz]ation Forces|PMF|Hashd"),
+        ("IRGC and affiliated groups", r"IRGC|Revolutionary Guards?|Quds Force"),
+        ("Syrian Democratic Forces", r"Syrian Democratic Forces|SDF"),
+        ("Iraqi security forces", r"Iraqi (?:security )?forces|Iraqi soldiers?|Iraqi army"),
+        ("civilians", r"civilians?|residents?|homes?|houses?|village(?:rs)?"),
+        ("militants", r"militants?|militia(?:s|men)?|fighters?"),
+    ]
+]
+
+OUTCOME_INTERCEPTED = re.compile(
+    r"\b(?:intercept(?:ed|ion|s)?|shot down|downed|brought down|thwarted|foiled|destroyed (?:in (?:the )?air|"
+    r"mid-?air|before)|neutrali[sz]ed|engaged by air defen[cs]es|failed to reach|crashed (?:short|outside))\b",
+    re.I,
+)
+OUTCOME_IMPACT = re.compile(
+    r"\b(?:hit|struck|landed|land(?:ed|ing)? (?:inside|in|on)|impact(?:ed)?|fell (?:inside|in|on|near)|"
+    r"exploded|damag(?:e|ed|ing)|destroy(?:ed|ing)|killed|killing|wounded|wounding|injured|injuring|injuries|"
+    r"casualt(?:y|ies)|fire broke out|set (?:fire|ablaze)|caused)\b",
+    re.I,
+)
+
+# --- casualties -----------------------------------------------------------------------------------------
+NUMBER_WORDS: dict[str, int] = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "a dozen": 12, "dozen": 12, "a couple of": 2, "a pair of": 2, "both": 2,
+}
+_NUM = (
+    r"(?P<num>\d{1,4}|a dozen|a couple of|a pair of|both|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
+    r"an?)"
+)
+_QUAL = r"(?:(?:at least|more than|over|some|about|around|nearly|up to|roughly|as many as)\s+)?"
+_WHO = (
+    r"(?:[\w-]+\s+){0,4}?(?:people|persons|civilians|soldiers|troops|service ?members|servicemen|personnel|"
+    r"members|fighters|militants|contractors|reservists|guards|officers|workers|staff|commanders?|"
+    r"civilian|soldier|service ?member|contractor|fighter|militant|child(?:ren)?|women|men|others|"
+    r"Americans|Iraqis|Syrians|Jordanians|Kurds|individuals|policemen|police officers|members)?"
+)
+KILLED_PATTERNS: list[re.Pattern[str]] = [
+    re.compile(rf"\b(?:killing|killed|claiming the lives of|left)\s+{_QUAL}{_NUM}\b(?!\s*(?:injur|wound|hurt))", re.I),
+    re.compile(rf"\b{_QUAL}{_NUM}\s+{_WHO}\s*(?:were|was|have been|had been|being)?\s*(?:killed|dead|died|"
+               r"slain|lost their lives)\b", re.I),
+    re.compile(rf"\b{_QUAL}{_NUM}\s+(?:deaths|fatalities|dead)\b", re.I),
+    re.compile(rf"\bdeath toll\b[^.]{{0,40}}?\b(?:to|at|of|reached|stood at)\s+{_QUAL}{_NUM}\b", re.I),
+]
+INJURED_PATTERNS: list[re.Pattern[str]] = [
+    re.compile(rf"\b(?:injuring|wounding|injured|wounded|hurt|hurting)\s+{_QUAL}{_NUM}\b", re.I),
+    re.compile(rf"\b{_QUAL}{_NUM}\s+{_WHO}\s*(?:were|was|have been|had been|being|suffered|sustained)?\s*"
+               r"(?:(?:slightly|lightly|seriously|critically|badly|minor(?:ly)?)\s+)?"
+               r"(?:injured|wounded|hurt|injuries|wounds)\b", re.I),
+    re.compile(rf"\b{_QUAL}{_NUM}\s+(?:(?:minor|serious|light|non-life-threatening|traumatic brain|"
+               r"minor traumatic brain)\s+)?(?:injuries|casualties|wounded|injured)\b", re.I),
+    re.compile(rf"\b(?:treated for|evaluated for)[^.]{{0,30}}?\b(?:injur|wound)[a-z]*\b[^.]{{0,20}}?\b{_QUAL}{_NUM}\b",
+               re.I),
+]
+NO_CASUALTIES = re.compile(
+    r"\b(?:no (?:casualties|injuries|fatalities|deaths|one was (?:hurt|injured|killed)|reported casualties|"
+    r"immediate reports of (?:casualties|injuries)|injuries or damage|damage or (?:casualties|injuries))|"
+    r"without (?:causing )?(?:casualties|injuries)|nobody was (?:hurt|injured|killed)|"
+    r"no one was (?:hurt|injured|killed)|caused no (?:casualties|injuries)|there were no (?:casualties|injuries)|"
+    r"no (?:US |American |coalition )?(?:personnel|troops|service ?members) (?:were )?(?:hurt|injured|killed))\b",
+    re.I,
+)
+NO_DEATHS = re.compile(r"\b(?:no (?:deaths|fatalities)|no one was killed|nobody was killed)\b", re.I)
+UNSTATED_NUMBER = re.compile(r"\b(?:several|some|a number of|many|multiple|few|dozens of)\b", re.I)

@@ -1,0 +1,226 @@
+"""Extraction: sentences, casualties, outcomes, weapons, dates and the incident/context decision."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from geopy.distance import great_circle
+
+from dashboard.extract import (
+    extract_article,
+    find_casualties,
+    find_outcome,
+    find_weapon,
+    split_sentences,
+)
+
+
+def article(text: str, published: str = "2024-03-30") -> dict:
+    """Return an article record for extract_article."""
+    return {"article_id": "a1", "source_file": "x.txt", "published": published, "text": text}
+
+
+def test_split_sentences_keeps_offsets_and_abbreviations():
+    text = "U.S. forces were hit on Jan. 20 at Ain al-Asad. Two were hurt.\n\nNext paragraph here."
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == [
+        "U.S. forces were hit on Jan. 20 at Ain al-Asad.",
+        "Two were hurt.",
+        "Next paragraph here.",
+    ]
+    for s in sentences:
+        assert text[s.start : s.end] == s.text
+    assert sentences[0].paragraph == sentences[1].paragraph != sentences[2].paragraph
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The blast killed three soldiers.", (3, None)),
+        ("A drone hit the base, killing three.", (3, None)),
+        ("At least 34 people were injured.", (None, 34)),
+        ("Troops suffered eight minor injuries.", (None, 8)),
+        ("The attack caused no casualties.", (0, 0)),
+        ("Rockets landed inside the base; no one was hurt.", (0, 0)),
+        ("Two US soldiers were wounded and one contractor killed.", (1, 2)),
+        ("The strike killed two and wounded five.", (2, 5)),
+        ("More than 40 service members were injured.", (None, 40)),
+        ("Rockets struck the base.", (None, None)),
+        ("Several personnel were evaluated for traumatic brain injuries.", (None, None)),
+        ("The drone attack left five people hurt.", (None, 5)),
+    ],
+)
+def test_casualty_phrases(text, expected):
+    assert find_casualties(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The drone was shot down before it reached the base.", "intercepted"),
+        ("Air defences intercepted two rockets.", "intercepted"),
+        ("A rocket struck a hangar and caused damage.", "impact"),
+        ("Two missiles were intercepted but a third hit the runway.", "impact"),
+        ("Rockets were fired towards the base.", "unknown"),
+    ],
+)
+def test_outcome_intercepted_vs_impact(text, expected):
+    assert find_outcome(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A one-way attack drone struck the base.", "drone"),
+        ("Katyusha rockets landed near the airport.", "rocket"),
+        ("Mortar rounds hit the camp.", "mortar"),
+        ("Iran fired ballistic missiles at Erbil.", "ballistic missile"),
+        ("US warplanes struck the depot.", "airstrike"),
+        ("A roadside bomb hit a logistics convoy.", "IED"),
+        ("Gunmen opened fire on the checkpoint.", "gunfire"),
+        ("The base was attacked.", "unknown"),
+        ("Air defence missiles intercepted a drone.", "drone"),
+    ],
+)
+def test_weapons(text, expected):
+    assert find_weapon(text) == expected
+
+
+def km(row: dict, lat: float, lon: float) -> float:
+    """Return the distance of a report from a point."""
+    return great_circle((row["latitude"], row["longitude"]), (lat, lon)).km
+
+
+def test_seed_gives_three_incidents(repo_dir):
+    """Acceptance: `extract seeds/ --format jsonl` prints exactly the three attacked sites."""
+    out = subprocess.run(
+        [sys.executable, "-m", "dashboard", "extract", str(repo_dir / "seeds"), "--format", "jsonl"],
+        capture_output=True, text=True, check=True, cwd=repo_dir,
+    )
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(rows) == 3
+    expected = [(33.786, 42.441), (33.263, 44.235), (36.537, 44.345)]
+    for (lat, lon), row in zip(expected, sorted(rows, key=lambda r: r["evidence_start"] + r["longitude"]), strict=True):
+        assert km(row, lat, lon) < 5, row
+    for row in rows:
+        assert row["country"] == "Iraq"
+        assert row["event_date"] <= "2024-03-30"
+        assert row["time_precision"] == 3
+
+
+def test_seed_context_places_make_no_incident(gazetteer, repo_dir):
+    text = (repo_dir / "seeds").glob("*.txt").__next__().read_text()
+    from dashboard.articles import load_articles
+
+    loaded = load_articles([repo_dir / "seeds"])
+    rows = extract_article(loaded.articles.iloc[0].to_dict(), gazetteer)
+    locations = {r["location"] for r in rows}
+    for context in ("Gaza", "Israel", "Iran", "United States", "Washington"):
+        assert not any(context in loc for loc in locations)
+    assert "Advertisment" not in loaded.articles.iloc[0]["text"]
+    assert text
+
+
+def test_diplomatic_article_has_no_incident(gazetteer):
+    text = (
+        "Iraqi and US officials met in Baghdad on Monday to discuss the future of the coalition. "
+        "Delegations in Washington and Baghdad agreed to form a committee on the drawdown of forces "
+        "from Ain al-Asad and Erbil. The talks were described as constructive."
+    )
+    assert extract_article(article(text), gazetteer) == []
+
+
+def test_threats_and_summaries_are_not_incidents(gazetteer):
+    text = (
+        "Kataib Hezbollah threatened to attack Ain al-Asad if US forces did not leave. "
+        "US forces in Iraq and Syria have been attacked more than 150 times since October. "
+        "Militias could target Harir air base, officials warned."
+    )
+    assert extract_article(article(text), gazetteer) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "event_date", "precision"),
+    [
+        ("A drone struck Ain al-Asad air base on November 7, 2023.", "2023-11-09", "2023-11-07", 1),
+        ("A drone struck Ain al-Asad air base on Nov 17.", "2023-11-20", "2023-11-17", 1),
+        ("A drone struck Ain al-Asad air base on 7 November.", "2023-11-09", "2023-11-07", 1),
+        ("A drone struck Ain al-Asad air base on Saturday.", "2024-03-30", "2024-03-30", 1),
+        ("A drone struck Ain al-Asad air base late on Monday.", "2024-03-30", "2024-03-25", 1),
+        ("A drone struck Ain al-Asad air base last night.", "2024-03-30", "2024-03-29", 1),
+        ("A drone struck Ain al-Asad air base earlier today.", "2024-03-30", "2024-03-30", 1),
+        ("A drone struck Ain al-Asad air base on Wednesday evening.", "2024-03-30", "2024-03-27", 1),
+        ("A drone struck Ain al-Asad air base last week.", "2024-03-30", "2024-03-23", 2),
+        ("A drone struck Ain al-Asad air base.", "2024-03-30", "2024-03-30", 3),
+    ],
+)
+def test_event_dates(gazetteer, sentence, published, event_date, precision):
+    rows = extract_article(article(sentence, published), gazetteer)
+    assert [(r["event_date"], r["time_precision"]) for r in rows] == [(event_date, precision)]
+
+
+def test_dateline_sets_date(gazetteer):
+    text = "IRBIL, Nov 17 -- Two drones targeted Harir air base, officials said."
+    rows = extract_article(article(text, "2023-11-18"), gazetteer)
+    assert len(rows) == 1
+    assert rows[0]["event_date"] <= "2023-11-18"
+    assert rows[0]["event_date"] >= "2023-11-17"
+
+
+def test_event_date_never_after_article_date(gazetteer):
+    rows = extract_article(article("Rockets hit the US embassy in Baghdad on December 8.", "2023-12-05"), gazetteer)
+    assert rows and all(r["event_date"] <= "2023-12-05" for r in rows)
+
+
+def test_full_report_fields(gazetteer):
+    text = (
+        "Three US service members were wounded, one critically, when a one-way attack drone struck "
+        "Erbil air base early on Monday. Kataib Hezbollah claimed responsibility for the attack."
+    )
+    rows = extract_article(article(text, "2023-12-26"), gazetteer)
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["weapon"] == "drone"
+    assert row["sub_event_type"] == "Air/drone strike"
+    assert row["injured"] == 3
+    assert row["fatalities"] is None
+    assert row["outcome"] == "impact"
+    assert row["actor"] == "Kataib Hezbollah" and row["claimed"] is True
+    assert row["event_date"] == "2023-12-25"
+    assert text[row["evidence_start"] : row["evidence_end"]] == row["evidence"]
+
+
+def test_site_beats_town_and_near_lowers_precision(gazetteer):
+    rows = extract_article(article("Rockets landed near Baghdad's international airport on Friday."), gazetteer)
+    assert len(rows) == 1 and rows[0]["geo_precision"] == 2
+    assert km(rows[0], 33.263, 44.235) < 5
+    rows = extract_article(article("A drone hit Harir air base in Erbil province on Friday."), gazetteer)
+    assert len(rows) == 1 and km(rows[0], 36.537, 44.345) < 5 and rows[0]["geo_precision"] == 1
+
+
+def test_two_sites_in_one_sentence_are_two_reports(gazetteer):
+    text = "US strikes on Tuesday hit Kataib Hezbollah facilities in al-Qaim and Akashat."
+    rows = extract_article(article(text, "2024-02-03"), gazetteer)
+    assert len(rows) == 2
+    assert {r["weapon"] for r in rows} == {"airstrike"}
+    assert {r["actor"] for r in rows} == {"US forces"}
+
+
+def test_actor_name_is_not_a_place(gazetteer):
+    text = "The Islamic Resistance in Iraq said it attacked al-Tanf with drones on Sunday."
+    rows = extract_article(article(text, "2023-10-23"), gazetteer)
+    assert [r["location"] for r in rows] and all("Tanf" in r["location"] for r in rows)
+    assert rows[0]["actor"] == "Islamic Resistance in Iraq" and rows[0]["claimed"] is True
+
+
+def test_report_table_types(gazetteer):
+    from dashboard.extract import extract_reports
+
+    articles = pd.DataFrame([article("A drone struck Ain al-Asad on Saturday, killing two.")])
+    reports = extract_reports(articles, gazetteer)
+    assert str(reports["fatalities"].dtype) == "Int64" and reports["fatalities"].iloc[0] == 2
+    assert pd.isna(reports["injured"].iloc[0])
