@@ -15,6 +15,7 @@ from geopy.distance import great_circle
 from dashboard import lexicon as lx
 from dashboard.dates import DateMention, find_dates
 from dashboard.geocode import Gazetteer
+from dashboard.incidents import weapons_compatible
 from dashboard.schema import REPORT_COLUMNS, REPORT_DTYPES, Mention, Place
 
 # --- sentences ------------------------------------------------------------------------------------------
@@ -103,10 +104,45 @@ _AIR_DEFENCE = re.compile(
     r"Patriot(?: missiles?| batteries| systems?)?|C-RAM|counter-rocket)\b",
     re.I,
 )
-_STATE_STRIKE = re.compile(r"\b(?:air ?strikes?|strikes?|struck|bombed|hit)\b", re.I)
 _US_STRIKES = re.compile(r"\b(?:U\.?S\.?|US|American|United States|Israeli|Turkish)\s+(?:air\s?)?strikes?\b")
 _PASSIVE_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
-_LOCATIVE_BEFORE = re.compile(r"\b(?:in|inside|on|at|across|over|near|targeting|struck|hit)\s+(?:the\s+)?$", re.I)
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|inside|on|at|across|over|near|targeting|struck|hit)\s+(?:the\s+)?"
+    r"(?:(?:far |remote )?(?:north|south|east|west|central|northern|southern|eastern|western|"
+    r"north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+)?$",
+    re.I,
+)
+# Clause breaks: a place in a clause with no attack word is not where the attack happened.
+_CLAUSE_BREAK = re.compile(
+    r";|:\s|\s--\s|\s—\s|,\s+(?:but|while|whereas|although|though|adding|and said|and added)\b|"
+    r"\s+(?:and|but)\s+(?:said|says|added|told|called|urged)\b|\b(?:said|says|added|told reporters)\b(?! (?:it|they) )"
+)
+# An apposition that describes a place already named ("al-Qaim, a town near al-Bukamal,").
+_APPOSITION = re.compile(
+    r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:town|city|village|outpost|base|hub|district|province|region|area|"
+    r"capital|site|garrison|stronghold|home|border crossing|crossing|facility|camp|neighbou?rhood)\b[^,;]*",
+    re.I,
+)
+_DISTANCE_REFERENCE = re.compile(
+    r"\b\d+\s?(?:km|kilometres|kilometers|miles)\s+(?:\(\d+ miles\)\s+)?(?:north|south|east|west|"
+    r"north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s+(?:the\s+)?$|"
+    r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of\s+(?:the\s+)?$",
+    re.I,
+)
+_STATE_AGENT = re.compile(
+    r"\b(?:U\.?S\.?|US|American|United States|Israeli|Turkish|Iranian|coalition)\s+"
+    r"(?:(?:forces|military|troops|aircraft|warplanes|jets|fighter jets|bombers|drones?|army|air force|"
+    r"Central Command|navy)\s+)?(?:(?:also|then|later|again)\s+)?"
+    r"(?:struck|hit|carried out|conducted|launched|bombed|targeted|(?:air\s?)?strikes?|raids?)\b|"
+    r"\b(?:B-1B?|F-(?:15|16|35)|AC-130|MQ-9|Reaper)\b|\bUnited States (?:on \w+ )?(?:carried out|launched|struck)\b",
+    re.I,
+)
+_SOURCE_AFTER = re.compile(
+    r"^\s*(?:officials?|spokes(?:man|woman|person)|statement|sources?|said|says|told|confirmed|reported|"
+    r"announced|press secretary|defen[cs]e official|has said|later said)\b"
+    r"(?!\s+(?:that\s+)?(?:it|they)\s+(?:had\s+)?(?:attacked|targeted|struck|launched|carried out|hit|fired))",
+    re.I,
+)
 
 
 def specificity(place: Place) -> int:
@@ -133,8 +169,18 @@ _ACTOR_MASK = re.compile("|".join(f"(?:{p.pattern})" for _, p in lx.ACTOR_PATTER
 
 
 def _place_text(sentence: str) -> str:
-    """Return the sentence with organisation and actor names blanked so they are not read as places."""
-    return _mask(_mask(sentence, lx.NON_PLACE_NAMES), _ACTOR_MASK)
+    """Return the sentence with organisation, actor and person names blanked so they are not read as places."""
+    text = _mask(_mask(sentence, lx.NON_PLACE_NAMES), _ACTOR_MASK)
+    for person in lx.PERSON_NAME.finditer(text):
+        start, end = person.span(1)
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+_NUMBERED_NAME = re.compile(r"\b(?:[A-Z][a-z]+|[A-Z]{1,4}-?)\s?\d+\b|\b\d+\s?mm\b|\b\d{4}\b")
+DATELINE = re.compile(
+    r"^\s*[A-Z][A-Za-z'’. -]{2,30}?(?:,\s*[A-Z][A-Za-z.]+(?:\s\d{1,2})?){0,2}\s*(?:\([^)]{0,60}\))?\s*(?:--|—|–|-)\s"
+)
 
 
 def _realised(sentence: str) -> bool:
@@ -157,12 +203,31 @@ def _context_cut(sentence: str) -> int:
     return len(sentence)
 
 
+def _attack_clauses(sentence: str) -> list[tuple[int, int]]:
+    """Return the (start, end) spans of the sentence's clauses that contain a realised attack word."""
+    bounds = [0, *[m.start() for m in _CLAUSE_BREAK.finditer(sentence)], len(sentence)]
+    spans = []
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        clause = sentence[start:end]
+        if lx.TRIGGER.search(clause) and _realised(clause):
+            spans.append((start, end))
+    return spans
+
+
 def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mention, bool]]:
     """Return the mentions that can be incident locations, each with whether it is only 'near'."""
     cut = _context_cut(sentence)
+    clauses = _attack_clauses(sentence)
+    appositions = [m.span() for m in _APPOSITION.finditer(sentence)]
     kept: list[tuple[Mention, bool]] = []
     for mention in mentions:
         if mention.demonym or mention.start >= cut:
+            continue
+        if not any(start <= mention.start < end for start, end in clauses):
+            continue
+        if kept and any(start < mention.start < end for start, end in appositions):
+            continue
+        if kept and _DISTANCE_REFERENCE.search(sentence[max(0, mention.start - 40) : mention.start]):
             continue
         before, after = sentence[max(0, mention.start - 60) : mention.start], sentence[mention.end : mention.end + 40]
         if lx.METONYMY_AFTER.search(after) and specificity(mention.place) >= 1:
@@ -249,8 +314,15 @@ def _number(text: str) -> int:
 
 def find_casualties(text: str) -> tuple[int | None, int | None]:
     """Return (fatalities, injured) stated in the text; None when not stated, 0 when stated as none."""
+    text = _mask(text, _NUMBERED_NAME)
     fatalities = _max_count(lx.KILLED_PATTERNS, text)
     injured = _max_count(lx.INJURED_PATTERNS, text)
+    for total in lx.SUM_PATTERN.finditer(text):
+        count = _number(total.group("a")) + _number(total.group("b"))
+        if total.group("what").lower() in ("killed", "dead"):
+            fatalities = max(fatalities or 0, count)
+        else:
+            injured = max(injured or 0, count)
     if lx.NO_CASUALTIES.search(text):
         fatalities = 0 if fatalities is None else fatalities
         injured = 0 if injured is None else injured
@@ -261,19 +333,27 @@ def find_casualties(text: str) -> tuple[int | None, int | None]:
 
 def _max_count(patterns: list[re.Pattern[str]], text: str) -> int | None:
     """Return the largest count any of the patterns finds in the text, or None."""
-    counts = [_number(m.group("num")) for p in patterns for m in p.finditer(text)]
+    counts = [
+        _number(m.group("num")) for p in patterns for m in p.finditer(text)
+        if not re.search(r"(?i)\b(?:no|not|none of the)\s*$", text[max(0, m.start("num") - 12) : m.start("num")])
+    ]
     counts = [c for c in counts if 0 < c < 5000]
     return max(counts) if counts else None
 
 
+_BEFORE_IMPACT = re.compile(
+    r"\b(?:before|prior to)\s+(?:it|they|the \w+)?\s*(?:could\s+)?(?:hit|hitting|struck|reach(?:ed|ing)?|land(?:ed|ing)?|"
+    r"impact(?:ed|ing)?)\b[^,;.]*",
+    re.I,
+)
+
+
 def find_outcome(text: str) -> str:
-    """Return 'intercepted', 'impact' or 'unknown' from the words of the text."""
-    intercepted = lx.OUTCOME_INTERCEPTED.search(text)
-    impact = lx.OUTCOME_IMPACT.search(_mask(text, lx.OUTCOME_INTERCEPTED))
-    if impact and not (intercepted and re.fullmatch(r"(?i)hit|struck", impact.group(0)) and
-                       intercepted.start() < impact.start()):
+    """Return 'impact' when anything hit, else 'intercepted' when it was stopped, else 'unknown'."""
+    rest = _mask(_mask(text, _BEFORE_IMPACT), lx.OUTCOME_INTERCEPTED)
+    if lx.OUTCOME_IMPACT.search(rest):
         return "impact"
-    if intercepted:
+    if lx.OUTCOME_INTERCEPTED.search(text):
         return "intercepted"
     return "unknown"
 
@@ -283,6 +363,7 @@ def find_actor(sentence: str, trigger_at: int) -> tuple[str, bool]:
     claimed = bool(lx.CLAIM.search(sentence))
     found = sorted(
         (m.start(), name) for name, pattern in lx.ACTOR_PATTERNS for m in pattern.finditer(sentence)
+        if not _SOURCE_AFTER.search(sentence[m.end() : m.end() + 30])
     )
     if not found:
         us = _US_STRIKES.search(sentence)
@@ -319,7 +400,7 @@ def _sentence_date(sentence: Sentence, article_date: date | None, anchor: int) -
     """Return the date expression of the sentence nearest the anchor offset, ignoring ranges and futures."""
     dates = [
         d for d in find_dates(sentence.text, article_date)
-        if not re.search(r"(?i)\b(?:since|until|till|from|by|before|between)\s*$", sentence.text[: d.start])
+        if not re.search(r"(?i)\b(?:since|from|by|before|between)\s*$", sentence.text[: d.start])
         and (article_date is None or d.date <= article_date)
     ]
     return _nearest(((d.start, d) for d in dates), anchor)
@@ -339,9 +420,12 @@ def _article_date(value: Any) -> date | None:
 
 
 def _analyse_sentence(
-    sentence: Sentence, gazetteer: Gazetteer, article_date: date | None, country_hint: str | None
+    sentence: Sentence, gazetteer: Gazetteer, article_date: date | None, country_hint: str | None, skip: int = 0
 ) -> list[Candidate]:
-    """Return the incident candidates one sentence reports (none for context, threats or summaries)."""
+    """Return the incident candidates one sentence reports (none for context, threats or summaries).
+
+    The first `skip` characters (a wire dateline) are never read as the incident's place.
+    """
     text = sentence.text
     trigger = lx.TRIGGER.search(text)
     if not trigger or lx.NEGATED.search(text) or not _realised(text):
@@ -349,20 +433,24 @@ def _analyse_sentence(
     dated = _sentence_date(sentence, article_date, trigger.start())
     if lx.HABITUAL.search(text) and not (dated and dated.precision == 1):
         return []
-    mentions = gazetteer.find_mentions(_place_text(text), country_hint=country_hint)
+    place_text = " " * skip + _place_text(text)[skip:]
+    for found in find_dates(text, article_date):
+        place_text = place_text[: found.start] + " " * (found.end - found.start) + place_text[found.end :]
+    mentions = gazetteer.find_mentions(place_text, country_hint=country_hint)
     kept = _event_mentions(text, mentions)
     if not kept:
         return []
     if all(specificity(m.place) >= 3 for m, _ in kept):
         kept = _coarse_only(text, kept, dated)
+    else:
+        kept = [(m, near) for m, near in kept if specificity(m.place) < 3]
     candidates = []
     fatalities, injured = find_casualties(text)
     outcome = find_outcome(text)
     actor, claimed = find_actor(text, trigger.start())
+    clause = text[: _context_cut(text)]
     for mention, near in kept:
-        weapon = find_weapon(text, mention.start)
-        if weapon == "unknown" and actor in ("US forces", "Israel", "Turkey") and _STATE_STRIKE.search(text):
-            weapon = "airstrike"
+        weapon = _event_weapon(clause, mention.start, actor)
         candidate = Candidate(
             place=mention.place,
             mention=mention,
@@ -382,9 +470,20 @@ def _analyse_sentence(
     return candidates
 
 
+_DRONE_STRIKE = re.compile(r"\b(?:drone|UAV)\s+(?:strike|attack|raid)s?\b", re.I)
+_STATE_ACTORS = ("US forces", "Israel", "Turkey")
+
+
+def _event_weapon(clause: str, position: int, actor: str) -> str:
+    """Return the weapon of the attack the clause reports; a state military's 'strikes' are airstrikes."""
+    if _STATE_AGENT.search(clause) or (actor in _STATE_ACTORS and re.search(r"(?i)\bair ?strikes?\b", clause)):
+        return "drone" if _DRONE_STRIKE.search(clause) else "airstrike"
+    return find_weapon(clause, position)
+
+
 def _coarse_only(text: str, kept: list[tuple[Mention, bool]], dated: DateMention | None) -> list[tuple[Mention, bool]]:
     """Return region/country mentions that stand for one incident's location (else none)."""
-    if len(kept) > 1 or not dated:
+    if len(kept) > 1 or not dated or dated.precision != 1:
         return []
     mention, near = kept[0]
     if not _LOCATIVE_BEFORE.search(text[max(0, mention.start - 20) : mention.start]):
@@ -461,16 +560,6 @@ def _article_claims(sentences: list[Sentence]) -> str:
     return ""
 
 
-def _dateline(text: str, article_date: date | None) -> DateMention | None:
-    """Return the date of a wire dateline at the start of the article ("IRBIL, Nov 17 --"), if any."""
-    head = text[:80]
-    match = re.match(r"\s*[A-Z][A-Za-z .'-]{1,30},\s*(?:[A-Za-z .']+,\s*)?", head)
-    if not match:
-        return None
-    dates = [d for d in find_dates(head, article_date) if d.start <= match.end() + 2 and d.precision == 1]
-    return dates[0] if dates else None
-
-
 def _merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
     """Return candidates with repeated tellings of one incident in the same article merged."""
     merged: list[Candidate] = []
@@ -479,7 +568,7 @@ def _merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
         if twin is None:
             merged.append(candidate)
             continue
-        if candidate.geo_precision < twin.geo_precision:
+        if candidate.geo_precision < twin.geo_precision or specificity(candidate.place) < specificity(twin.place):
             twin.place, twin.mention, twin.geo_precision = candidate.place, candidate.mention, candidate.geo_precision
         better_date = twin.event_date is None or candidate.time_precision < twin.time_precision
         if better_date and candidate.event_date is not None:
@@ -506,9 +595,14 @@ def _max_or_none(a: int | None, b: int | None) -> int | None:
 
 
 def _same_incident(a: Candidate, b: Candidate) -> bool:
-    """Return True when two candidates of one article are the same place and compatible dates."""
+    """Return True when two candidates of one article are the same place (or one contains the other) and time."""
     same_place = a.place == b.place or _km(a.place, b.place) < 3
-    if not same_place:
+    nested = specificity(a.place) >= 3 and _contains(a.place, b.place) or (
+        specificity(b.place) >= 3 and _contains(b.place, a.place)
+    )
+    if not (same_place or nested):
+        return False
+    if not weapons_compatible(a.weapon, b.weapon):
         return False
     if a.event_date is None or b.event_date is None:
         return True
@@ -523,9 +617,11 @@ def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[di
     article_date = _article_date(article.get("published"))
     sentences = split_sentences(text)
     country_hint = gazetteer.context_country(text)
+    dateline = DATELINE.match(text[:120])
     by_sentence: dict[int, list[Candidate]] = {}
     for index, sentence in enumerate(sentences):
-        found = _analyse_sentence(sentence, gazetteer, article_date, country_hint)
+        skip = max(0, dateline.end() - sentence.start) if dateline and index == 0 else 0
+        found = _analyse_sentence(sentence, gazetteer, article_date, country_hint, skip)
         if found:
             by_sentence[index] = found
     if not by_sentence:
@@ -533,16 +629,38 @@ def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[di
     _attach_followups(sentences, by_sentence)
     _carry_dates(sentences, by_sentence, article_date)
     claimant = _article_claims(sentences)
-    dateline = _dateline(text, article_date)
     candidates = [c for index in sorted(by_sentence) for c in by_sentence[index]]
+    _date_from_story(candidates, _lead_date(sentences, article_date))
     for candidate in candidates:
         if not candidate.actor and claimant and len(candidates) <= 3:
             candidate.actor, candidate.claimed = claimant, True
-        if candidate.event_date is None:
-            fallback = dateline or None
-            if fallback is not None:
-                candidate.event_date, candidate.time_precision = fallback.date, 3
     return [_report_row(article, c, article_date) for c in _merge_candidates(candidates)]
+
+
+def _lead_date(sentences: list[Sentence], article_date: date | None) -> DateMention | None:
+    """Return the day-precise date of the first attack sentence among the article's first three, if any."""
+    for sentence in sentences[:3]:
+        trigger = lx.TRIGGER.search(sentence.text)
+        if trigger and _realised(sentence.text):
+            dated = _sentence_date(sentence, article_date, trigger.start())
+            if dated and dated.precision == 1:
+                return dated
+    return None
+
+
+def _date_from_story(candidates: list[Candidate], lead: DateMention | None) -> None:
+    """Date undated candidates from the last dated candidate before them with a compatible weapon, else the lead."""
+    for index, candidate in enumerate(candidates):
+        if candidate.event_date is not None:
+            continue
+        earlier = [
+            c for c in candidates[:index]
+            if c.event_date is not None and c.time_precision == 1 and weapons_compatible(c.weapon, candidate.weapon)
+        ]
+        if earlier:
+            candidate.event_date, candidate.time_precision = earlier[-1].event_date, 1
+        elif lead is not None:
+            candidate.event_date, candidate.time_precision = lead.date, 1
 
 
 def _confidence(candidate: Candidate) -> float:

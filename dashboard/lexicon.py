@@ -61,7 +61,7 @@ SUB_EVENT_BY_WEAPON: dict[str, tuple[str, str]] = {
 # --- the event happened: attack verbs and nouns ----------------------------------------------------------
 TRIGGER = re.compile(
     r"\b(?:attack(?:s|ed|ing)?|assault(?:s|ed)?|strikes?|struck|striking|hit(?:s|ting)?|target(?:s|ed|ing)?|"
-    r"launch(?:ed|es|ing)?|fired|firing|fell|landed|land(?:s|ing)|shell(?:ed|ing)|bomb(?:ed|ing|ardment|ardments)|"
+    r"launch(?:ed|es)?|fired|firing|fell(?=\s+(?:inside|on|near|close|short|within|outside|in(?:to)? (?:the|an?) ))|landed|shell(?:ed|ing)|bomb(?:ed|ing|ardment|ardments)|"
     r"shot down|intercept(?:ed|ion|s)?|downed|explo(?:ded|sion|sions|sive)|blasts?|impact(?:ed|s)?|"
     r"killed|killing|wound(?:ed|ing)|injur(?:ed|ing|ies)|raid(?:s|ed)?|ambush(?:ed)?|detonat(?:ed|ion)|"
     r"came under (?:fire|attack)|rained|slammed|crashed)\b",
@@ -82,7 +82,9 @@ HABITUAL = re.compile(
     r"september|october|november|december|the start|the beginning|then|\d{4})|more than \d+ (?:attacks|times)|"
     r"(?:dozens|scores|hundreds) of (?:attacks|times|strikes)|\d{2,} (?:attacks|strikes)|"
     r"numerous attacks|repeated(?:ly)?|regular(?:ly)?|frequent(?:ly)?|routinely|often|each time|"
-    r"at least \d{2,} (?:attacks|times)|\d+ times)\b",
+    r"at least \d{2,} (?:attacks|times)|\d+ times|continu(?:e|es|ed|ing) to|kept|keeps|almost daily|every day|"
+    r"in the past|(?:has|have) (?:also |repeatedly |often |previously |long )?(?:been )?(?:a )?"
+    r"(?:targets?|targeted|attacked|hit|struck|shelled)|(?:has|have) become)\b",
     re.I,
 )
 NEGATED = re.compile(
@@ -112,10 +114,21 @@ NEAR_BEFORE = re.compile(
 FROM_BEFORE = re.compile(r"\b(?:from|towards?|to|into)(?:\s+the)?\s*$", re.I)
 # Capitals that stand for their governments when followed by a speech or policy verb.
 METONYMY_AFTER = re.compile(
-    r"^\s*(?:'s\s+(?:government|position|stance|response|decision|envoy|officials?)|"
-    r"(?:has |have |had )?(?:said|says|blamed|accused|warned|urged|condemned|denied|insisted|demanded|"
-    r"asked|wants|announced|responded|rejected|vowed|pledged|signalled|signaled|agreed|confirmed))\b",
+    r"^\s*(?:'s\s+(?:government|position|stance|response|decision|envoy|officials?|leaders?|allies|proxies|"
+    r"military|army|forces|troops|air force|foreign|defen[cs]e|prime|president)|"
+    r"(?:has |have |had |would |will )?(?:said|says|blamed|accused|warned|urged|condemned|denied|insisted|demanded|"
+    r"asked|wants|announced|responded|rejected|vowed|pledged|signalled|signaled|agreed|confirmed|hit|struck|"
+    r"launched|carried out|retaliated|bombed|targeted|attacked|killed|showed|sent|backs|backed|supports)|"
+    r"(?:war|conflict|crisis|truce|ceasefire|talks|government|authorities|officials|leaders|ministry|"
+    r"administration|envoy|delegation|policy|file)\b)\b",
     re.I,
+)
+# Honorifics and ranks: the capitalised words after them are a person's name, not a place.
+PERSON_NAME = re.compile(
+    r"\b(?:Sgt|Spc|Pfc|Pvt|Cpl|Gen|Lt|Maj|Col|Capt|Adm|Brig|Mr|Mrs|Ms|Dr|Sheikh|Imam|Ayatollah|Sayyed|"
+    r"President|Prime Minister|Minister|Secretary|Spokesman|spokesman|spokeswoman|Commander|commander|Senator|"
+    r"Sen|Rep|General|Colonel|Major|Sergeant|Specialist|Ambassador|Governor)\.?"
+    r"(?:\s+(?:Gen|Col|Cmdr)\.?)?((?:\s+(?:al-|el-|bin |ibn |abu |Abu )?[A-Z][\w'’-]+){1,4})"
 )
 ORIGIN_AFTER = re.compile(r"^\s*(?:-|–)?\s*(?:based|backed|aligned|allied|linked)\b", re.I)
 
@@ -185,7 +198,7 @@ OUTCOME_INTERCEPTED = re.compile(
 )
 OUTCOME_IMPACT = re.compile(
     r"\b(?:hit|struck|landed|land(?:ed|ing)? (?:inside|in|on)|impact(?:ed)?|fell (?:inside|in|on|near)|"
-    r"exploded|damag(?:e|ed|ing)|destroy(?:ed|ing)|killed|killing|wounded|wounding|injured|injuring|injuries|"
+    r"exploded|damag(?:e|ed|ing)|killed|killing|wounded|wounding|injured|injuring|injuries|"
     r"casualt(?:y|ies)|fire broke out|set (?:fire|ablaze)|caused)\b",
     re.I,
 )
@@ -210,7 +223,8 @@ _WHO = (
     r"Americans|Iraqis|Syrians|Jordanians|Kurds|individuals|policemen|police officers|members)?"
 )
 KILLED_PATTERNS: list[re.Pattern[str]] = [
-    re.compile(rf"\b(?:killing|killed|claiming the lives of|left)\s+{_QUAL}{_NUM}\b(?!\s*(?:injur|wound|hurt))", re.I),
+    re.compile(rf"\b(?:killing|killed|claiming the lives of|left)\s+{_QUAL}{_NUM}\b(?!(?:\s+(?!and\b)[\w-]+){{0,3}}?\s+(?:injur|wound|hurt))",
+               re.I),
     re.compile(rf"\b{_QUAL}{_NUM}\s+{_WHO}\s*(?:were|was|have been|had been|being)?\s*(?:killed|dead|died|"
                r"slain|lost their lives)\b", re.I),
     re.compile(rf"\b{_QUAL}{_NUM}\s+(?:deaths|fatalities|dead)\b", re.I),
@@ -223,9 +237,29 @@ INJURED_PATTERNS: list[re.Pattern[str]] = [
                r"(?:injured|wounded|hurt|injuries|wounds)\b", re.I),
     re.compile(rf"\b{_QUAL}{_NUM}\s+(?:(?:minor|serious|light|non-life-threatening|traumatic brain|"
                r"minor traumatic brain)\s+)?(?:injuries|casualties|wounded|injured)\b", re.I),
-    re.compile(rf"\b(?:treated for|evaluated for)[^.]{{0,30}}?\b(?:injur|wound)[a-z]*\b[^.]{{0,20}}?\b{_QUAL}{_NUM}\b",
-               re.I),
+    re.compile(rf"\b{_QUAL}{_NUM}\s+{_WHO}\s*(?:were|was|have been|had been)?\s*(?:treated|evaluated|hospitali[sz]ed|"
+               r"assessed)\s+for\s+[^.;]{0,40}?(?:injur|wound|concussion)", re.I),
 ]
+# "Five service members and two contractors were hurt": the parts are added up.
+_GROUP_NOUN = (
+    r"(?:(?!were\b|was\b|and\b|had\b|have\b)[\w-]+\s+){0,3}?(?:people|civilians|soldiers|troops|service ?members|"
+    r"servicemen|personnel|fighters|contractors|reservists|guards|officers|workers|members|militants|"
+    r"civilian|soldier|service ?member|contractor|fighter|Americans|others)"
+)
+
+
+def _part(name: str) -> str:
+    """Return a pattern for one counted group of people, the count captured as `name`."""
+    return (_QUAL + rf"(?P<{name}>\d{{1,4}}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+            + _GROUP_NOUN)
+
+
+SUM_PATTERN = re.compile(
+    _part("a") + r"\s*(?:,|and)\s+" + _part("b")
+    + r"\s*(?:were|have been|had been)?\s*(?:(?:slightly|lightly|seriously|critically)\s+)?"
+    r"(?P<what>injured|wounded|hurt|killed|dead)\b",
+    re.I,
+)
 NO_CASUALTIES = re.compile(
     r"\b(?:no (?:casualties|injuries|fatalities|deaths|one was (?:hurt|injured|killed)|reported casualties|"
     r"immediate reports of (?:casualties|injuries)|injuries or damage|damage or (?:casualties|injuries))|"

@@ -1,0 +1,66 @@
+"""Streamlit entry point: page config, load the incident tables, lay out filters, views and downloads."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.query import apply_filters
+from dashboard.ui.data import load_tables
+from dashboard.ui.filters import render_filters
+from dashboard.ui.map import render_map
+from dashboard.ui.reader import render_reader
+from dashboard.ui.table import MAX_TABLE_ROWS, SELECTED_KEY, render_downloads, render_headline, render_table
+from dashboard.ui.timeline import render_timeline
+from dashboard.ui.upload import render_upload
+
+TAB_KEY = "main_tab"
+
+
+def render_review_tab(tables, incident_id: str | None, analyst: str) -> None:
+    """Draw the review tab when dashboard.ui.review is installed, else say it is missing."""
+    try:
+        from dashboard.ui.review import render_review
+    except ImportError:
+        st.info("review module not installed")
+        return
+    render_review(tables, incident_id, analyst)
+
+
+def main() -> None:
+    """Lay out the dashboard top to bottom: load, filter, headline, map + timeline, table, reader."""
+    st.set_page_config(page_title="Incident dashboard", page_icon=":round_pushpin:", layout="wide")
+    loaded = load_tables()
+    tables = loaded.tables
+    filters = render_filters({name: view.counts for name, view in loaded.views.items()})
+    with st.sidebar:
+        analyst = st.text_input("Analyst name", key="analyst", placeholder="optional, for corrections")
+        with st.expander("Add articles"):
+            render_upload()
+    base = tables.reports if filters.view == "reports" else tables.incidents
+    rows = apply_filters(base, filters, tables.articles)
+    view = loaded.views[filters.view]
+    dates = view.dates_of(rows)
+    st.title("Security incidents")
+    render_headline(rows, dates, loaded, filters.view)
+    left, right = st.columns([3, 2])
+    with left:
+        render_map(rows, dates)
+    with right:
+        render_timeline(rows, loaded.titles, dates)
+    # Lazy tabs: only the open tab's content runs (keeps reruns fast with 100k incidents).
+    table_tab, reader_tab, review_tab = st.tabs(["Table", "Reader", "Review"], key=TAB_KEY, on_change="rerun")
+    if table_tab.open:
+        with table_tab:
+            render_downloads(rows, dates, filters)
+            render_table(rows, view.newest(base, rows, MAX_TABLE_ROWS), tables.articles)
+    if reader_tab.open:
+        with reader_tab:
+            render_reader(rows, tables)
+    if review_tab.open:
+        with review_tab:
+            render_review_tab(tables, st.session_state.get(SELECTED_KEY), analyst.strip())
+    for problem in getattr(tables, "problems", [])[:20]:
+        st.sidebar.warning(f"{getattr(problem, 'file', '')}: {getattr(problem, 'reason', problem)}")
+
+
+main()

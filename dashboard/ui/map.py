@@ -1,0 +1,90 @@
+"""Map view: one marker per place on an offline basemap; selecting markers narrows the place filter."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.aggregate import place_summary
+from dashboard.ui.filters import set_places
+
+TOPOJSON_URL = "/app/static/"  # dashboard/static/ served by Streamlit (enableStaticServing)
+MAP_KEY = "map_select"
+PALETTE: tuple[str, ...] = (
+    "#d62728", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+)
+
+
+def _on_select() -> None:
+    """Callback: narrow the place filter to the selected markers."""
+    selection = (st.session_state.get(MAP_KEY) or {}).get("selection") or {}
+    places = []
+    for point in selection.get("points", []):
+        data = point.get("customdata")
+        place = data[0] if isinstance(data, list | tuple) and data else data or point.get("hovertext")
+        if place:
+            places.append(str(place))
+    if places:
+        set_places(places)
+
+
+def _extent(places: pd.DataFrame) -> dict[str, list[float]]:
+    """Return lon/lat ranges that frame every marker with a margin (at least ~6 degrees wide)."""
+    lon_min, lon_max = places["longitude"].min(), places["longitude"].max()
+    lat_min, lat_max = places["latitude"].min(), places["latitude"].max()
+    pad_lon = max(3.0, (lon_max - lon_min) * 0.15)
+    pad_lat = max(2.0, (lat_max - lat_min) * 0.15)
+    return {
+        "lonaxis_range": [float(lon_min - pad_lon), float(lon_max + pad_lon)],
+        "lataxis_range": [float(lat_min - pad_lat), float(lat_max + pad_lat)],
+    }
+
+
+def map_figure(places: pd.DataFrame, colour_by: str = "dominant_weapon") -> go.Figure:
+    """Return a Scattergeo figure: one trace per colour group, marker area proportional to count."""
+    fig = go.Figure()
+    biggest = max(1, int(places["count"].max())) if len(places) else 1
+    groups = places[colour_by].fillna("unknown").astype(str)
+    for i, (group, rows) in enumerate(places.groupby(groups, sort=True)):
+        hover = (
+            "<b>%{customdata[0]}</b><br>%{customdata[1]} incident(s)<br>"
+            "fatalities %{customdata[2]}, injured %{customdata[3]}<br>"
+            "latest %{customdata[4]}<br>" + f"{colour_by.replace('_', ' ')}: {group}<extra></extra>"
+        )
+        fig.add_trace(
+            go.Scattergeo(
+                lon=rows["longitude"], lat=rows["latitude"], name=group, mode="markers",
+                customdata=rows[["location", "count", "fatalities", "injured", "latest_date"]].to_numpy(),
+                hovertemplate=hover,
+                marker={"size": 8 + 32 * (rows["count"] / biggest) ** 0.5, "color": PALETTE[i % len(PALETTE)],
+                        "line": {"width": 1, "color": "white"}, "opacity": 0.85},
+            )
+        )
+    geo = {
+        "resolution": 50, "projection_type": "mercator", "showcountries": True, "countrycolor": "#888",
+        "showcoastlines": True, "coastlinecolor": "#888", "showland": True, "landcolor": "#f3f1ea",
+        "showocean": True, "oceancolor": "#dbe9f4", "showlakes": True, "lakecolor": "#dbe9f4",
+        "showframe": False,
+    }
+    if len(places):
+        geo.update(_extent(places))
+    fig.update_layout(geo=geo, height=460, margin={"l": 0, "r": 0, "t": 10, "b": 0}, dragmode="select",
+                      legend={"title": {"text": colour_by.replace("dominant_", "")}, "orientation": "h", "y": -0.02})
+    return fig
+
+
+def render_map(df: pd.DataFrame, dates: pd.Series | None = None) -> pd.DataFrame:
+    """Draw the incident map for the filtered rows; return the per-place summary it plotted."""
+    colour = st.radio("Colour by", ["dominant_weapon", "dominant_type"], horizontal=True, key="map_colour",
+                      format_func=lambda v: "weapon" if v.endswith("weapon") else "event type",
+                      label_visibility="collapsed")
+    places = place_summary(df, dates)
+    if places.empty:
+        st.info("No located incidents in the current view.")
+        return places
+    st.plotly_chart(map_figure(places, colour), key=MAP_KEY, on_select=_on_select,
+                    selection_mode=("points", "box", "lasso"), config={"topojsonURL": TOPOJSON_URL,
+                                                                     "displaylogo": False})
+    st.caption(f"{len(places)} place(s); marker size = incident count. Click or box-select markers to filter.")
+    return places
