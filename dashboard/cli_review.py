@@ -37,8 +37,16 @@ def _read_table(data_dir: Path, name: str) -> pd.DataFrame | None:
 def current_tables(data_dir: Path, log: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
     """Return (incidents, reports, orphans) from the built tables with the log applied.
 
-    The built files may hold tables before or after corrections; applying the log again is harmless.
+    Uses the uncorrected reports the build caches (data/cache/raw_reports.parquet) when present, exactly as
+    store.load_tables does; else the written tables, to which applying the log again is harmless.
     """
+    raw = data_dir / "cache" / "raw_reports.parquet"
+    if raw.exists():
+        from dashboard.incidents import summarize_incidents
+
+        reports, orphans = cx.apply_report_corrections(pd.read_parquet(raw), log)
+        incidents, more = cx.apply_incident_corrections(summarize_incidents(reports), log, reports)
+        return incidents, reports, orphans + more
     incidents = _read_table(data_dir, "incidents")
     if incidents is None:
         raise ReviewError(f"no built incident table in {data_dir}; run `python -m dashboard build` first")
@@ -261,12 +269,12 @@ def _user() -> str:
 def _guarded(handler: Any) -> Any:
     """Wrap a handler so ReviewError/ValueError print a clear message and return exit code 2."""
     def run(args: argparse.Namespace) -> int:
+        """Run the handler; report user errors on stderr with exit code 2."""
         try:
             return int(handler(args))
         except (ReviewError, ValueError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    run.__doc__ = handler.__doc__
     return run
 
 

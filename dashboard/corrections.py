@@ -560,12 +560,15 @@ def apply_report_corrections(
     reports: pd.DataFrame, log: Iterable[dict[str, Any]]
 ) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     """Return (reports with not_incident/merge/split/add applied in time order, orphaned corrections)."""
+    entries = _in_order(log, REPORT_OPS)
+    if not entries:
+        return reports, []
     out = reports.copy()
     for column in REPORT_COLUMNS:
         if column not in out.columns:
             out[column] = pd.NA
     orphans: list[dict[str, Any]] = []
-    for entry in _in_order(log, REPORT_OPS):
+    for entry in entries:
         out, reason = _REPORT_APPLIERS[entry["op"]](out, entry)
         if reason:
             orphans.append(_orphan(entry, reason))
@@ -584,6 +587,22 @@ def _report_lookup(incidents: pd.DataFrame, reports: pd.DataFrame | None) -> dic
             for rid in str(members or "").split(";") if not pd.isna(members) else []:
                 lookup[rid.strip()] = str(iid)
     return lookup
+
+
+class _LazyLookup(dict):
+    """report_id -> incident_id, built on first use (most corrections name a current incident id)."""
+
+    def __init__(self, incidents: pd.DataFrame, reports: pd.DataFrame | None) -> None:
+        """Remember the tables; nothing is computed yet."""
+        super().__init__()
+        self._source: tuple[pd.DataFrame, pd.DataFrame | None] | None = (incidents, reports)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        """Return the incident of a report id, building the mapping the first time."""
+        if self._source is not None:
+            self.update(_report_lookup(*self._source))
+            self._source = None
+        return super().get(key, default)
 
 
 def resolve_incident(entry: dict[str, Any], incident_ids: set[str], lookup: dict[str, str]) -> str | None:
@@ -640,7 +659,7 @@ def apply_incident_corrections(
     ids = out["incident_id"].astype("string")
     incident_ids = {str(i) for i in ids.dropna()}
     position = {str(i): n for n, i in enumerate(ids) if not pd.isna(i)}
-    lookup = _report_lookup(out, reports)
+    lookup = _LazyLookup(out, reports)
     orphans: list[dict[str, Any]] = []
     for entry in _in_order(log, ("set",)):
         target = resolve_incident(entry, incident_ids, lookup)
@@ -684,6 +703,11 @@ def short_value(value: Any, limit: int = 60) -> str:
     """Return a one-line display form of a logged value."""
     if value is None:
         return ""
+    if isinstance(value, dict) and "location" in value:
+        where = f" ({value['latitude']}, {value['longitude']})" if value.get("latitude") is not None else ""
+        value = f"{value.get('location') or ''}{where}"
+    elif isinstance(value, dict) and "incident_id" in value:
+        value = f"{value['incident_id']} ({len(value.get('report_ids') or [])} reports)"
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -41,7 +41,7 @@ _MONTH_ONLY = re.compile(
     rf"(?:(?P<part>(?i:early|late|mid))[\s-]+)?{_MON}(?:,?\s+(?P<y>\d{{4}})\b)?"
 )
 _REL_DAY = re.compile(
-    r"(?i)\b(?P<rel>the day before yesterday|yesterday(?:\s+(?:morning|afternoon|evening))?|last night"
+    r"(?i)\b(?P<rel>the day before yesterday|yesterday(?:\s+(?:morning|afternoon|evening))?|last night|overnight"
     r"|earlier today|later today|today|this (?:morning|afternoon|evening)|tonight)\b"
 )
 _REL_PERIOD = re.compile(
@@ -137,7 +137,7 @@ def _relative_day(m: re.Match[str], article_date: date | None) -> tuple[date, in
     if article_date is None:
         return None
     rel = m["rel"].lower()
-    back = 2 if rel.startswith("the day before") else 1 if rel.startswith(("yesterday", "last night")) else 0
+    back = 2 if rel.startswith("the day before") else 1 if rel.startswith(("yesterday", "last night", "overnight")) else 0
     return article_date - timedelta(days=back), DAY
 
 

@@ -30,9 +30,12 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """Return the table as UTF-8 CSV bytes with a header row, every text cell formula-safe."""
+    """Return the table as RFC 4180 CSV (UTF-8, CRLF rows, header row), every text cell formula-safe.
+
+    CRLF row ends make the writer quote any cell holding a bare CR or LF, so such cells round-trip intact.
+    """
     buffer = io.StringIO()
-    safe_frame(df).to_csv(buffer, index=False, lineterminator="\n")
+    safe_frame(df).to_csv(buffer, index=False, lineterminator="\r\n")
     return buffer.getvalue().encode("utf-8")
 
 

@@ -186,7 +186,7 @@ DATELINE = re.compile(
 def _realised(sentence: str) -> bool:
     """Return True when at least one attack word in the sentence is not governed by a threat/plan word."""
     for trigger in lx.TRIGGER.finditer(sentence):
-        window = sentence[max(0, trigger.start() - 45) : trigger.start()]
+        window = sentence[max(0, trigger.start() - 45) : trigger.end()]
         if not lx.IRREALIS.search(window):
             return True
     return False
@@ -236,8 +236,22 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
             continue
         if re.search(r"'s\s*$", mention.text) and specificity(mention.place) >= 3:
             continue  # "Iraq's prime minister"
+        if lx.PEOPLE_IN.search(re.sub(r"[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?\s+(?:and|or)\s+$", "", before)):
+            continue  # "diplomats in Baghdad noted", "officials in Sulaymaniyah and Duhok"
+        if kept and lx.ROUTE_BEFORE.search(before):
+            continue  # "on the road between Sulaymaniyah and Halabja"
+        if mention.place.name in lx.CAPITALS and not lx.LOCATIVE_CUE.search(before):
+            continue  # "a message to Washington", "coordinated by Tehran"
+        if (lx.AREA_AFTER.search(after) or lx.AREA_BEFORE.search(before)) and specificity(mention.place) < 3:
+            mention = Mention(mention.text, mention.start, mention.end, _as_area(mention.place), mention.demonym)
         kept.append((mention, bool(lx.NEAR_BEFORE.search(before))))
     return _drop_containers(kept)
+
+
+def _as_area(place: Place) -> Place:
+    """Return the place as the region around it ("Hasakah countryside", "Erbil province")."""
+    return Place(place.name, place.latitude, place.longitude, place.country, place.iso3, place.admin1, "region",
+                 place.geo_source, place.population)
 
 
 def _contains(outer: Place, inner: Place) -> bool:
@@ -289,9 +303,18 @@ def _nearest(matches: Iterable[tuple[int, Any]], position: int) -> Any:
     return best
 
 
+_WEAPON_AS_OBJECT = re.compile(
+    r"\b(?:rockets?|drones?|missiles?|weapons?|munitions?|ammunition)(?:\s+and\s+(?:rockets?|drones?|missiles?))?\s+"
+    r"(?:storage|stores|depots?|launchers?|launch(?:ing)? (?:sites?|teams?|points?|positions?|pads?|areas?)|"
+    r"factor(?:y|ies)|warehouses?|stockpiles?|production|supply|supplies|cells?|operators?|sites?|"
+    r"capabilities|programme|program|experts?|workshops?)\b|\b(?:preparing|about|ready|planning) to launch\b[^,;.]*",
+    re.I,
+)
+
+
 def find_weapon(text: str, position: int | None = None) -> str:
     """Return the weapon named in the text (nearest to position when several), or 'unknown'."""
-    clean = _mask(text, _AIR_DEFENCE)
+    clean = _mask(_mask(text, _AIR_DEFENCE), _WEAPON_AS_OBJECT)
     found = [(m.start(), weapon) for weapon, pattern in lx.WEAPON_PATTERNS for m in pattern.finditer(clean)]
     if not found:
         return "unknown"
@@ -375,7 +398,9 @@ def find_actor(sentence: str, trigger_at: int) -> tuple[str, bool]:
     us = _US_STRIKES.search(sentence)
     if us and (not before or us.start() < sentence.find(before[0])):
         return _state_actor(us.group(0)), claimed
-    return (before[0] if before else found[0][1]), claimed
+    if before:
+        return before[0], claimed
+    return (found[0][1], claimed) if claimed else ("", False)
 
 
 def _state_actor(phrase: str) -> str:
@@ -396,11 +421,17 @@ def find_target(sentence: str, actor: str, place: Place) -> str:
     return place.name
 
 
-def _sentence_date(sentence: Sentence, article_date: date | None, anchor: int) -> DateMention | None:
-    """Return the date expression of the sentence nearest the anchor offset, ignoring ranges and futures."""
+_NOT_EVENT_DATE = re.compile(
+    r"(?i)(?:\b(?:since|from|by|before|between)|\b(?:said|says|announced|told (?:\w+ )?\w+|reported|stated|confirmed|"
+    r"added|statement|briefing|spokes(?:man|woman|person)|press conference)\s*(?:late |early )?(?:on )?)\s*$"
+)
+
+
+def _sentence_date(sentence: Sentence, article_date: date | None, anchor: int, skip: int = 0) -> DateMention | None:
+    """Return the event date of the sentence nearest the anchor: no ranges, futures, datelines or speech dates."""
     dates = [
         d for d in find_dates(sentence.text, article_date)
-        if not re.search(r"(?i)\b(?:since|from|by|before|between)\s*$", sentence.text[: d.start])
+        if d.start >= skip and not _NOT_EVENT_DATE.search(sentence.text[: d.start])
         and (article_date is None or d.date <= article_date)
     ]
     return _nearest(((d.start, d) for d in dates), anchor)
@@ -430,7 +461,7 @@ def _analyse_sentence(
     trigger = lx.TRIGGER.search(text)
     if not trigger or lx.NEGATED.search(text) or not _realised(text):
         return []
-    dated = _sentence_date(sentence, article_date, trigger.start())
+    dated = _sentence_date(sentence, article_date, trigger.start(), skip)
     if lx.HABITUAL.search(text) and not (dated and dated.precision == 1):
         return []
     place_text = " " * skip + _place_text(text)[skip:]
@@ -522,6 +553,28 @@ def _fill_from(candidate: Candidate, follow: Sentence) -> None:
         candidate.extra_evidence.append(follow)
 
 
+def _refine_coarse(
+    sentences: list[Sentence], candidates: dict[int, list[Candidate]], gazetteer: Gazetteer
+) -> None:
+    """Give a region/country-level candidate the one specific site the next sentences name inside that area."""
+    for index, own in candidates.items():
+        for candidate in own:
+            if specificity(candidate.place) < 3:
+                continue
+            for follow in sentences[index + 1 : index + 3]:
+                sites = {
+                    m.place for m in gazetteer.find_mentions(_place_text(follow.text))
+                    if not m.demonym and specificity(m.place) == 0 and _contains(candidate.place, m.place)
+                }
+                if len(sites) == 1:
+                    place = sites.pop()
+                    mention = next(m for m in gazetteer.find_mentions(_place_text(follow.text)) if m.place == place)
+                    candidate.place, candidate.geo_precision = place, 1
+                    candidate.mention = Mention(mention.text, follow.start + mention.start, follow.start + mention.end,
+                                                place)
+                    break
+
+
 def _carry_dates(sentences: list[Sentence], candidates: dict[int, list[Candidate]], article_date: date | None
                  ) -> None:
     """Give undated candidates the date of an earlier dated sentence of the same paragraph."""
@@ -597,9 +650,7 @@ def _max_or_none(a: int | None, b: int | None) -> int | None:
 def _same_incident(a: Candidate, b: Candidate) -> bool:
     """Return True when two candidates of one article are the same place (or one contains the other) and time."""
     same_place = a.place == b.place or _km(a.place, b.place) < 3
-    nested = specificity(a.place) >= 3 and _contains(a.place, b.place) or (
-        specificity(b.place) >= 3 and _contains(b.place, a.place)
-    )
+    nested = _contains(a.place, b.place) or _contains(b.place, a.place)
     if not (same_place or nested):
         return False
     if not weapons_compatible(a.weapon, b.weapon):
@@ -627,25 +678,44 @@ def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[di
     if not by_sentence:
         return []
     _attach_followups(sentences, by_sentence)
+    _refine_coarse(sentences, by_sentence, gazetteer)
     _carry_dates(sentences, by_sentence, article_date)
     claimant = _article_claims(sentences)
     candidates = [c for index in sorted(by_sentence) for c in by_sentence[index]]
-    _date_from_story(candidates, _lead_date(sentences, article_date))
+    _date_from_story(candidates, _lead_date(sentences, article_date, dateline.end() if dateline else 0))
+    lead_weapon = _lead_weapon(sentences)
+    for candidate in candidates:
+        if candidate.weapon == "unknown":
+            candidate.weapon = lead_weapon
     for candidate in candidates:
         if not candidate.actor and claimant and len(candidates) <= 3:
             candidate.actor, candidate.claimed = claimant, True
     return [_report_row(article, c, article_date) for c in _merge_candidates(candidates)]
 
 
-def _lead_date(sentences: list[Sentence], article_date: date | None) -> DateMention | None:
+def _lead_date(sentences: list[Sentence], article_date: date | None, dateline_end: int) -> DateMention | None:
     """Return the day-precise date of the first attack sentence among the article's first three, if any."""
-    for sentence in sentences[:3]:
+    for index, sentence in enumerate(sentences[:3]):
         trigger = lx.TRIGGER.search(sentence.text)
         if trigger and _realised(sentence.text):
-            dated = _sentence_date(sentence, article_date, trigger.start())
+            skip = max(0, dateline_end - sentence.start) if index == 0 else 0
+            dated = _sentence_date(sentence, article_date, trigger.start(), skip)
             if dated and dated.precision == 1:
                 return dated
     return None
+
+
+def _lead_weapon(sentences: list[Sentence]) -> str:
+    """Return the weapon of the article's first attack sentence among its first three, or 'unknown'."""
+    for sentence in sentences[:3]:
+        trigger = lx.TRIGGER.search(sentence.text)
+        if trigger and _realised(sentence.text):
+            actor, _ = find_actor(sentence.text, trigger.start())
+            clause = sentence.text[: _context_cut(sentence.text)]
+            weapon = _event_weapon(clause, trigger.start(), actor)
+            if weapon != "unknown":
+                return weapon
+    return "unknown"
 
 
 def _date_from_story(candidates: list[Candidate], lead: DateMention | None) -> None:

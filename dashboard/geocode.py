@@ -75,25 +75,35 @@ ORG_WORDS = {"post", "times", "journal", "university", "institute", "airlines", 
              "guardian", "globe", "chronicle", "medical", "hospital", "school", "academy", "museum", "center",
              "centre", "zoo", "mall", "bridge", "dam", "lake", "river", "mountains", "mountain"}
 # common English words that are also names of small towns; they need a locative cue ("in Hit")
-COMMON_WORDS = set("""
-a about above across after again against all along also although always among an and another any are
-around as at away back bad band bath be because been before being below best between big both bush but by
-call can case central chance clinton cold come could day deal did do does down during each early east
-even ever every fair fall far few fine first five flint for four free from friday general given go gold
-good great green had hall harm has have he health help her here high him his hit home hope how however i
-if in into is it its joy just justice kind king last late later law lead least less liberty life like
-little live long low made main major make male man many march may me mercy middle might military mission
-monday more most much must my national never new news nice no none nor north not now obama of off office
-old on once one only or orange order other our out over own page paris park part peace people plain
-police post power president price progress public reading real red rich right rock royal rule said same
-saturday say second see she should since six so social some south split spring star state still such
-summer sunday support sure take than that the their them then there these they this those three through
-thursday time to today trump tuesday two under union unity up upon us very victoria victory via vote war
-was we wednesday well were west what when where which while white who why will winter with within without
-would yes yet you young your mobile mount ocean sea lake university college hospital wall hill light
-energy independence republic reform freedom liberty unity hope golden silver goodwill friendship concord
-enterprise commerce industry temple bay beach harbor harbour port rome march
-""".split()) - {"paris", "rome"}
+COMMON_WORDS = {
+    "a", "about", "above", "across", "after", "again", "against", "all", "along", "also", "although",
+    "always", "among", "an", "and", "another", "any", "are", "around", "as", "at", "away", "back", "bad",
+    "band", "bath", "be", "because", "been", "before", "being", "below", "best", "between", "big", "both",
+    "bush", "but", "by", "call", "can", "case", "central", "chance", "clinton", "cold", "come", "could",
+    "day", "deal", "did", "do", "does", "down", "during", "each", "early", "east", "even", "ever", "every",
+    "fair", "fall", "far", "few", "fine", "first", "five", "flint", "for", "four", "free", "from", "friday",
+    "general", "given", "go", "gold", "good", "great", "green", "had", "hall", "harm", "has", "have", "he",
+    "health", "help", "her", "here", "high", "him", "his", "hit", "home", "hope", "how", "however", "i",
+    "if", "in", "into", "is", "it", "its", "joy", "just", "justice", "kind", "king", "last", "late",
+    "later", "law", "lead", "least", "less", "liberty", "life", "like", "little", "live", "long", "low",
+    "made", "main", "major", "make", "male", "man", "many", "march", "may", "me", "mercy", "middle",
+    "might", "military", "mission", "monday", "more", "most", "much", "must", "my", "national", "never",
+    "new", "news", "nice", "no", "none", "nor", "north", "not", "now", "obama", "of", "off", "office",
+    "old", "on", "once", "one", "only", "or", "orange", "order", "other", "our", "out", "over", "own",
+    "page", "paris", "park", "part", "peace", "people", "plain", "police", "post", "power", "president",
+    "price", "progress", "public", "reading", "real", "red", "rich", "right", "rock", "royal", "rule",
+    "said", "same", "saturday", "say", "second", "see", "she", "should", "since", "six", "so", "social",
+    "some", "south", "split", "spring", "star", "state", "still", "such", "summer", "sunday", "support",
+    "sure", "take", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+    "those", "three", "through", "thursday", "time", "to", "today", "trump", "tuesday", "two", "under",
+    "union", "unity", "up", "upon", "us", "very", "victoria", "victory", "via", "vote", "war", "was", "we",
+    "wednesday", "well", "were", "west", "what", "when", "where", "which", "while", "white", "who", "why",
+    "will", "winter", "with", "within", "without", "would", "yes", "yet", "you", "young", "your", "mobile",
+    "mount", "ocean", "sea", "lake", "university", "college", "hospital", "wall", "hill", "light", "energy",
+    "independence", "republic", "reform", "freedom", "golden", "silver", "goodwill", "friendship",
+    "concord", "enterprise", "commerce", "industry", "temple", "bay", "beach", "harbor", "harbour", "port",
+    "rome"
+} - {"paris", "rome"}
 # institutions named after a building: not place mentions in running text
 BLOCKED_MENTIONS = {"white house", "pentagon", "kremlin", "congress", "capitol", "capitol hill", "downing street",
                     "elysee", "vatican", "wall street", "hollywood", "silicon valley", "state department"}
@@ -557,6 +567,10 @@ def _add_airports(b: IndexBuilder) -> None:
                 b.add_key(f"{base} airbase", pid, alt=True)
 
 
+AIR_BASE_RE = re.compile(
+    r"\s+(air\s*base|air\s*field|airfield|gas field|oil\s*field|gas plant|garrison|camp)$|^camp\s+", re.I)
+
+
 def read_sites(path: Path = SITES_CSV) -> list[dict[str, str]]:
     """Return the curated site rows (empty list when the file is missing or unreadable)."""
     try:
@@ -581,6 +595,9 @@ def _add_sites(b: IndexBuilder) -> None:
         for alias in (row.get("aliases") or "").split("|"):
             if alias.strip():
                 b.add_key(alias.strip(), pid)
+        stem = AIR_BASE_RE.sub("", row["name"].strip())
+        if stem != row["name"].strip() and len(norm_key(stem)) >= 4 and norm_key(stem) not in NAME_STOP:
+            b.add_key(stem, pid, alt=True)  # "Balad" -> Balad Air Base: the base beats the town around it
 
 
 def load_index(cache_dir: Path) -> dict:
@@ -605,12 +622,14 @@ class NominatimLayer:
     def __init__(self, cache_dir: Path, domain: str | None = None, scheme: str = "https",
                  timeout: float = 10.0) -> None:
         """Set up the rate-limited geocoder and load the JSON answer cache."""
+        from geopy.adapters import URLLibAdapter
         from geopy.extra.rate_limiter import RateLimiter
         from geopy.geocoders import Nominatim
 
         self.domain = domain or NOMINATIM_DOMAIN
         self.path = cache_dir / "nominatim.json"
-        self.geocoder = Nominatim(user_agent=USER_AGENT, domain=self.domain, scheme=scheme, timeout=timeout)
+        self.geocoder = Nominatim(user_agent=USER_AGENT, domain=self.domain, scheme=scheme, timeout=timeout,
+                                  adapter_factory=URLLibAdapter)  # no silent retries: one request per name
         self.geocode = RateLimiter(self.geocoder.geocode, min_delay_seconds=1, max_retries=0,
                                    swallow_exceptions=False)
         self.lock = threading.Lock()
@@ -705,6 +724,7 @@ class Gazetteer:
         self._search_names: list[tuple[str, int]] | None = None
         self._context_cache: dict[str, Context] = {}
         self._priors: dict[int, float] = {}
+        self._place_cache: dict[int, Place] = {}
 
     # -- public API -------------------------------------------------------------------------------------
     def resolve(self, name: str, text: str | None = None, start: int | None = None, end: int | None = None,
@@ -747,6 +767,9 @@ class Gazetteer:
     def search(self, query: str, limit: int = 20) -> list[Place]:
         """Return places whose name or alias starts with (then contains) the query, most important first."""
         q = norm_key(query)
+        raw = TOKEN_RE.findall(APOSTROPHE_RE.sub("", query.casefold()))
+        if raw and raw[-1] in CONNECTORS and len(raw) > 1:  # "Ain al-As": a trailing 'as' is typed text
+            q = f"{norm_key(' '.join(raw[:-1]))} {raw[-1]}"
         if not q:
             return []
         if self._search_names is None:
@@ -767,7 +790,14 @@ class Gazetteer:
         return self._context(text).country if text else None
 
     def place(self, pid: int) -> Place:
-        """Return the Place for a place id."""
+        """Return the (memoised) Place for a place id."""
+        place = self._place_cache.get(pid)
+        if place is None:
+            place = self._place_cache[pid] = self._make_place(pid)
+        return place
+
+    def _make_place(self, pid: int) -> Place:
+        """Build the Place for a place id."""
         p = self.places[pid]
         return Place(name=p[P_NAME], latitude=p[P_LAT], longitude=p[P_LON], country=p[P_COUNTRY],
                      iso3=p[P_ISO3], admin1=p[P_ADMIN1], kind=p[P_KIND], geo_source=p[P_SOURCE],
@@ -866,8 +896,12 @@ class Gazetteer:
         votes: Counter = Counter()
         admin1: set[str] = set()
         points: list[tuple[float, float, str]] = []
+        memo: dict[tuple[str, bool, tuple[str, ...]], int | None] = {}
         for sp in spans:
-            pid = self._context_free_pid(sp)
+            mk = (sp.key, sp.demonym, sp.prefer)
+            if mk not in memo:
+                memo[mk] = self._context_free_pid(sp)
+            pid = memo[mk]
             if pid is None:
                 continue
             p = self.places[pid]
@@ -901,36 +935,44 @@ class Gazetteer:
 
     def scan(self, text: str) -> list[Span]:
         """Return raw, non-overlapping name spans in text (longest known key from each capitalised token)."""
-        toks = [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
         spans: list[Span] = []
-        n = len(toks)
-        i = 0
-        while i < n:
-            sp = self._match_at(text, toks, i)
-            if sp is None:
-                i += 1
+        consumed = 0
+        for m in START_RE.finditer(text):
+            s = m.start()
+            if s < consumed or not (m.group(1) or text[s].isupper()):
                 continue
-            span, j = sp
-            if self._accept(text, toks, i, j, span):
+            first = norm_token(TOKEN_RE.match(text, s).group())  # type: ignore[union-attr]
+            if not (first in self.prefixes or first in self.mention_keys or first in self.demonyms
+                    or first in LEADING_DROP):
+                continue
+            toks = Tokens(text, s)
+            found = self._match_at(text, toks)
+            if found is None:
+                continue
+            span, j = found
+            if self._accept(text, toks, j, span):
                 spans.append(span)
-                i = j
-            else:
-                i += 1
+                consumed = span.end
         return spans
 
-    def _match_at(self, text: str, toks: list[tuple[int, int, str]], i: int) -> tuple[Span, int] | None:
-        """Return the longest key starting at token i (with a site suffix if one follows), or None."""
-        s0, e0, t0 = toks[i]
+    def _match_at(self, text: str, toks: Tokens) -> tuple[Span, int] | None:
+        """Return the longest key starting at token 1 (with a site suffix if one follows), or None."""
+        s0, e0, t0 = toks.get(1)  # type: ignore[misc]
         if not (t0[0].isupper() or (t0.casefold() in CONNECTORS and _hyphen_after(text, e0))):
             return None
         words: list[str] = []
         best: tuple[str, int, bool] | None = None
-        j = i
-        while j < len(toks) and j - i < 8:
-            s, e, t = toks[j]
-            if j > i and not _joinable(text, toks[j - 1][1], s):
+        j = 1
+        prev_end = e0
+        while j < 9:
+            tok = toks.get(j)
+            if tok is None:
                 break
-            if t in ("s", "S") and j > i and text[s - 1] in "'’":
+            s, e, t = tok
+            if j > 1 and not _joinable(text, prev_end, s):
+                break
+            prev_end = e
+            if t in ("s", "S") and j > 1 and text[s - 1] in "'’":
                 j += 1
                 continue
             words.append(norm_token(t))
@@ -945,27 +987,30 @@ class Gazetteer:
         if best is None:
             return None
         key, j, dem = best
-        span = Span(s0, toks[j - 1][1], key, dem)
-        if not dem:
-            self._extend_suffix(text, toks, j, span)
-            j = _token_index_after(toks, j, span.end)
+        span = Span(s0, toks.get(j - 1)[1], key, dem)  # type: ignore[index]
+        if not dem and SUFFIX_PEEK_RE.match(text, span.end):
+            j = self._extend_suffix(text, toks, j, span)
         return span, j
 
-    def _extend_suffix(self, text: str, toks: list[tuple[int, int, str]], j: int, span: Span) -> None:
-        """Extend a span over a following 'air base'/'airport'/'province' phrase, re-keying it."""
+    def _extend_suffix(self, text: str, toks: Tokens, j: int, span: Span) -> int:
+        """Extend a span over a following 'air base'/'airport'/'province' phrase; return the next token index."""
         words: list[str] = []
-        for k in range(j, min(j + 3, len(toks))):
-            if not _joinable(text, toks[k - 1][1], toks[k][0]):
+        nxt = j
+        for k in range(j, j + 3):
+            tok, before = toks.get(k), toks.get(k - 1)
+            if tok is None or before is None or not _joinable(text, before[1], tok[0]):
                 break
-            words.append(toks[k][2].casefold())
+            words.append(tok[2].casefold())
             phrase = " ".join(words)
             if phrase in SUFFIXES:
                 full = f"{span.key} {phrase}"
                 if full in self.index:
-                    span.key, span.end, span.prefer = full, toks[k][1], ()
+                    span.key, span.end, span.prefer = full, tok[1], ()
+                    nxt = k + 1
                 elif not (phrase == "base" and self._kinds(span.key) & {"site", "airport"}):
-                    span.end, span.prefer = toks[k][1], SUFFIXES[phrase]
-                    span.key = full
+                    span.end, span.prefer, span.key = tok[1], SUFFIXES[phrase], full
+                    nxt = k + 1
+        return nxt
 
     def codes(self, key: str) -> tuple[int, ...]:
         """Return the candidate codes (place id * 2 + alternate-name flag) indexed under a key."""
@@ -976,27 +1021,29 @@ class Gazetteer:
         """Return the feature kinds a key can name."""
         return {self.places[c // 2][P_KIND] for c in self.codes(key)}
 
-    def _accept(self, text: str, toks: list[tuple[int, int, str]], i: int, j: int, span: Span) -> bool:
+    def _accept(self, text: str, toks: Tokens, j: int, span: Span) -> bool:
         """Return whether a match is a place here (common words need a cue; person/org names are skipped)."""
         if span.demonym:
             return True
         kinds = self._kinds(span.key) if not span.prefer else {"site"}
         specific = bool(kinds & {"country", "admin1", "site", "airport", "region", "continent"})
-        single = j - i == 1
-        prev = toks[i - 1][2].casefold() if i > 0 else ""
-        cue = prev in LOCATIVE_CUES and _joinable(text, toks[i - 1][1], toks[i][0], loose=True)
+        single = j == 2
+        first, before = toks.get(1), toks.get(0)
+        prev = before[2].casefold() if before else ""
+        cue = prev in LOCATIVE_CUES and _joinable(text, before[1], first[0], loose=True)  # type: ignore[index]
         if single and span.key in NAME_STOP:
             return cue
-        nxt = toks[j][2] if j < len(toks) and _joinable(text, toks[j - 1][1], toks[j][0]) else ""
+        after, last = toks.get(j), toks.get(j - 1)
+        nxt = after[2] if after and last and _joinable(text, last[1], after[0]) else ""
         if nxt and nxt[0].isupper() and nxt.casefold() in ORG_WORDS:
             return False
         if single and not specific and not cue and self._largest_pop(span.key) < 50_000 \
                 and not _qualifier(text, span.end):
             return False
-        if single and not specific and i > 0 and not cue:
-            p = toks[i - 1][2]
-            if (p[0].isupper() and p.casefold() not in DIRECTIONAL and not _sentence_start(text, toks[i - 1][0])
-                    and _joinable(text, toks[i - 1][1], toks[i][0])):
+        if single and not specific and before and not cue:
+            p = before[2]
+            if (p[0].isupper() and p.casefold() not in DIRECTIONAL and not _sentence_start(text, before[0])
+                    and _joinable(text, before[1], first[0])):  # type: ignore[index]
                 return False
             if nxt and nxt[0].isupper() and not self._starts_key(nxt):
                 return False
@@ -1023,6 +1070,50 @@ class Context:
     points: list[tuple[float, float, str]] = field(default_factory=list)
 
 
+START_RE = re.compile(r"(?<![^\W_])(?:(al|el|ad|ar|as|an|ash|at|az|ath|ed|er|es|ez|ul|ud)(?=[-‐])|[^\W\d_a-z])")
+PREV_TOKEN_RE = re.compile(r"([^\W_]+)[\W_]*\Z")
+
+
+SUFFIX_PEEK_RE = re.compile(
+    r"[ \-]+(?:international|airport|air|airbase|airfield|military|base|oil|oilfield|gas|province|governorate)\b",
+    re.I)
+
+
+class Tokens:
+    """Words of a text from one position on, read lazily; index 0 is the word before that position."""
+
+    __slots__ = ("text", "start", "words", "iterator", "prev_read")
+
+    def __init__(self, text: str, start: int) -> None:
+        """Prepare to read words of text from start."""
+        self.text, self.start = text, start
+        self.words: list[tuple[int, int, str] | None] = [None]
+        self.iterator = TOKEN_RE.finditer(text, start, min(len(text), start + 160))
+        self.prev_read = False
+
+    def get(self, k: int) -> tuple[int, int, str] | None:
+        """Return word k as (start, end, text), or None past the end (k = 0: the word before)."""
+        if k == 0:
+            return self._previous()
+        words = self.words
+        while len(words) <= k:
+            m = next(self.iterator, None)
+            if m is None:
+                return None
+            words.append((m.start(), m.end(), m.group()))
+        return words[k]
+
+    def _previous(self) -> tuple[int, int, str] | None:
+        """Return the word just before the start position, if any."""
+        if not self.prev_read:
+            self.prev_read = True
+            offset = max(0, self.start - 30)
+            m = PREV_TOKEN_RE.search(self.text, offset, self.start)
+            if m is not None:
+                self.words[0] = (m.start(1), m.end(1), m.group(1))
+        return self.words[0]
+
+
 def _proximity_bonus(lat: float, lon: float, points: list[tuple[float, float, str]], key: str) -> float:
     """Return a bonus for a candidate near other unambiguous places of the text (other names only)."""
     best = 1e9
@@ -1033,7 +1124,8 @@ def _proximity_bonus(lat: float, lon: float, points: list[tuple[float, float, st
         dlon = abs(lon - plon)
         dlon = min(dlon, 360 - dlon)
         d2 = (lat - plat) ** 2 + (dlon * coslat) ** 2
-        best = min(best, d2)
+        if d2 < best:
+            best = d2
     km = math.sqrt(best) * 111.2
     return 2.0 if km < 150 else 1.0 if km < 400 else 0.0
 
@@ -1041,7 +1133,7 @@ def _proximity_bonus(lat: float, lon: float, points: list[tuple[float, float, st
 def _joinable(text: str, end: int, start: int, loose: bool = False) -> bool:
     """Return whether two tokens are separated only by a space, hyphen, apostrophe or period."""
     gap = text[end:start]
-    if not gap:
+    if gap == " " or not gap:
         return True
     if loose:
         return len(gap) <= 3 and "\n" not in gap
@@ -1051,13 +1143,6 @@ def _joinable(text: str, end: int, start: int, loose: bool = False) -> bool:
 def _hyphen_after(text: str, end: int) -> bool:
     """Return whether a hyphen directly follows position end (al-Asad)."""
     return end < len(text) and text[end] in "-‐"
-
-
-def _token_index_after(toks: list[tuple[int, int, str]], j: int, end: int) -> int:
-    """Return the index of the first token starting at or after end."""
-    while j < len(toks) and toks[j][0] < end:
-        j += 1
-    return j
 
 
 def _sentence_start(text: str, pos: int) -> bool:

@@ -60,11 +60,12 @@ SUB_EVENT_BY_WEAPON: dict[str, tuple[str, str]] = {
 
 # --- the event happened: attack verbs and nouns ----------------------------------------------------------
 TRIGGER = re.compile(
-    r"\b(?:attack(?:s|ed|ing)?|assault(?:s|ed)?|strikes?|struck|striking|hit(?:s|ting)?|target(?:s|ed|ing)?|"
-    r"launch(?:ed|es)?|fired|firing|fell(?=\s+(?:inside|on|near|close|short|within|outside|in(?:to)? (?:the|an?) ))|landed|shell(?:ed|ing)|bomb(?:ed|ing|ardment|ardments)|"
-    r"shot down|intercept(?:ed|ion|s)?|downed|explo(?:ded|sion|sions|sive)|blasts?|impact(?:ed|s)?|"
-    r"killed|killing|wound(?:ed|ing)|injur(?:ed|ing|ies)|raid(?:s|ed)?|ambush(?:ed)?|detonat(?:ed|ion)|"
-    r"came under (?:fire|attack)|rained|slammed|crashed)\b",
+    r"\b(?:attack(?:s|ed|ing)?|assault(?:s|ed)?|strikes?|struck|striking|hit(?:s|ting)?|targeted|targeting|"
+    r"launched|fired|firing|fell(?=\s+(?:inside|on|near|close|short|within|outside|in(?:to)? (?:the|an?) ))|landed|"
+    r"shell(?:ed|ing)|bomb(?:ed|ing|ardment|ardments)|shot down|intercept(?:ed|ion|s)?|downed|destroyed|"
+    r"explo(?:ded|sion|sions|sive)|blasts?|impact(?:ed|s)?|(?<!the )(?<!The )(?:killed|wounded|injured)|killing|"
+    r"wounding|injuring|injuries|"
+    r"raid(?:s|ed)?|ambush(?:ed)?|detonat(?:ed|ion)|came under (?:fire|attack)|rained|slammed|crashed)\b",
     re.I,
 )
 
@@ -73,7 +74,11 @@ IRREALIS = re.compile(
     r"\b(?:threat(?:en(?:s|ed|ing)?)?\s+(?:to|of)|vow(?:s|ed)?\s+to|warn(?:s|ed|ing)?\s+(?:of|that|it)|"
     r"hint(?:s|ed|ing)?\s+at|could|would|might|may|plan(?:s|ned|ning)?\s+to|intend(?:s|ed)?\s+to|"
     r"prepar(?:ing|ed)\s+to|ready to|if|unless|potential|possible|risk of|fears? of|deterr(?:ent|ence)|"
-    r"aim(?:s|ed)?\s+to|seeks? to|sought to|calls? for|pledg(?:es|ed)\s+to|promis(?:es|ed)\s+to)\b",
+    r"aim(?:s|ed)?\s+to|seeks? to|sought to|calls? for|pledg(?:es|ed)\s+to|promis(?:es|ed)\s+to|"
+    r"respond(?:ing)? to|reserv\w+ the right|protect\w*\b[^.;]{0,40}\bfrom|"
+    r"(?:for|of|against|from|stop|avoid|accused of|responsible for)\s+(?:\w+\s+)?(?=\w+ing\b)|"
+    r"(?:pause|halt|suspen\w+|stop|end|cessation|resum\w+|wave|campaign|string|spate)\s+(?:in|of|to)?\s*"
+    r"(?:their|its|the|such)?\s*$)",
     re.I,
 )
 # Counted or habitual mentions: many attacks summarised, not one incident.
@@ -83,13 +88,16 @@ HABITUAL = re.compile(
     r"(?:dozens|scores|hundreds) of (?:attacks|times|strikes)|\d{2,} (?:attacks|strikes)|"
     r"numerous attacks|repeated(?:ly)?|regular(?:ly)?|frequent(?:ly)?|routinely|often|each time|"
     r"at least \d{2,} (?:attacks|times)|\d+ times|continu(?:e|es|ed|ing) to|kept|keeps|almost daily|every day|"
-    r"in the past|(?:has|have) (?:also |repeatedly |often |previously |long )?(?:been )?(?:a )?"
-    r"(?:targets?|targeted|attacked|hit|struck|shelled)|(?:has|have) become)\b",
+    r"in the past|(?:previous|prior|past|earlier)\s+(?:US\s+|American\s+)?(?:strikes|attacks|retaliation|rounds)|"
+    r"(?:has|have) (?:also |repeatedly |often |previously |long )?(?:been )?(?:a )?"
+    r"(?:targets?|targeted|attacked|hit|struck|shelled|shot down|intercepted|downed|launched|fired|carried out|"
+    r"claimed)|(?:has|have) become|since\s+(?:the\s+)?(?:start|beginning|outbreak|\w+ \d{4}))\b",
     re.I,
 )
 NEGATED = re.compile(
     r"\b(?:no (?:attack|strike)s?\s+(?:has|have|had|was|were)|(?:has|have|had) not been (?:attacked|hit|targeted)|"
-    r"denied (?:any )?(?:involvement|responsibility|carrying out)|were not attacked|was not attacked)\b",
+    r"denied (?:any )?(?:involvement|responsibility|carrying out)|"
+    r"(?:was|were|had|has|have) not (?:been )?(?:hit|struck|attacked|targeted|damaged))\b",
     re.I,
 )
 # Clause openers after which places are context (a cause, a comparison, a reaction).
@@ -97,6 +105,7 @@ CONTEXT_CLAUSE = re.compile(
     r"\b(?:in (?:retaliation|response|revenge) (?:for|to)|as (?:a )?(?:retaliation|response|revenge) (?:for|to)|"
     r"amid|in solidarity with|in support of|support (?:for|to)|backing (?:for|of)|over (?:the )?(?:war|conflict) in|"
     r"in protest (?:at|against|over)|to avenge|because of|due to|came (?:after|as|days|hours|a day|a week)|"
+    r"since (?:the|a|an|its|their|his|her)\b|"
     r"comes (?:after|as|amid)|following (?:the|a|an|its|their|his|her|last|weeks|days|months)\b)",
     re.I,
 )
@@ -120,7 +129,7 @@ METONYMY_AFTER = re.compile(
     r"asked|wants|announced|responded|rejected|vowed|pledged|signalled|signaled|agreed|confirmed|hit|struck|"
     r"launched|carried out|retaliated|bombed|targeted|attacked|killed|showed|sent|backs|backed|supports)|"
     r"(?:war|conflict|crisis|truce|ceasefire|talks|government|authorities|officials|leaders|ministry|"
-    r"administration|envoy|delegation|policy|file)\b)\b",
+    r"administration|envoy|delegation|policy|file|time|accord|agreement|process|summit|meeting)\b)\b",
     re.I,
 )
 # Honorifics and ranks: the capitalised words after them are a person's name, not a place.
@@ -270,3 +279,30 @@ NO_CASUALTIES = re.compile(
 )
 NO_DEATHS = re.compile(r"\b(?:no (?:deaths|fatalities)|no one was killed|nobody was killed)\b", re.I)
 UNSTATED_NUMBER = re.compile(r"\b(?:several|some|a number of|many|multiple|few|dozens of)\b", re.I)
+
+# Capitals (and regional capitals) that news uses for their governments; they are an incident's place only
+# after a locative word ("in Baghdad", "rockets hit Erbil").
+CAPITALS = frozenset({
+    "Washington", "Washington, D.C.", "Tehran", "Baghdad", "Damascus", "Ankara", "Amman", "Beirut", "Moscow",
+    "Jerusalem", "Tel Aviv", "Riyadh", "Doha", "Cairo", "London", "Paris", "Beijing", "Kabul", "Sanaa",
+    "Abu Dhabi", "Kuwait City", "Erbil", "Brussels", "Berlin", "Kyiv", "Muscat", "Manama",
+})
+LOCATIVE_CUE = re.compile(
+    r"(?<!called )(?<!calls )(?<!call )(?<!pressure )(?:\b(?:in|inside|at|on|near|outside|over|across|into|around|toward|towards|of|targeted|targeting|hit|struck|"
+    r"attacked|shelled|bombed|rocked|shook)\s+(?:the\s+)?(?:[A-Za-z-]+\s+)?)$",
+    re.I,
+)
+PEOPLE_IN = re.compile(
+    r"\b(?:government|officials?|diplomats?|analysts?|sources?|leaders?|authorities|lawmakers|ministry|embassy|"
+    r"envoy|charg[eé] d'affaires|ambassador|delegation|reporters|correspondent|talks|meeting|visit|summit|"
+    r"headquarters|offices?)\s+in\s+(?:the\s+)?$",
+    re.I,
+)
+AREA_BEFORE = re.compile(
+    r"\b(?:countryside|outskirts|province|governorate|desert|region|suburbs?|district|villages?) of (?:the )?$", re.I
+)
+ROUTE_BEFORE = re.compile(
+    r"\b(?:between|road (?:from|to|linking)|highway (?:from|to|linking))\s+(?:the\s+)?"
+    r"(?:[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?\s+(?:and|to)\s+)?$"
+)
+AREA_AFTER = re.compile(r"^\s*(?:countryside|province|governorate|region|district|area|desert|border|sector)\b", re.I)

@@ -167,6 +167,7 @@ def load_tables(
     from dashboard.pipeline import Tables, build_tables
 
     out = Path(out_dir or DATA_DIR)
+    corrections_dir = Path(corrections_dir or out / "corrections")
     paths = list(paths) if paths is not None else default_inputs(out)
     key = inputs_fingerprint(paths, online)
     info = read_build_info(out)
@@ -174,10 +175,16 @@ def load_tables(
     if not rebuild and info.get("fingerprint") == key and all(p.exists() for p in cached):
         try:
             reports, articles = pd.read_parquet(cached[0]), pd.read_parquet(cached[1])
-            problems = [Problem(*p) for p in info.get("problems", [])]
-            return apply_corrections(Tables(articles, reports, pd.DataFrame(), problems), corrections_dir)
         except (OSError, ValueError):
             pass  # unreadable cache: rebuild below
+        else:
+            problems = [Problem(*p) for p in info.get("problems", [])]
+            tables = apply_corrections(Tables(articles, reports, pd.DataFrame(), problems), corrections_dir)
+            if info.get("corrections") != corrections_signature(corrections_dir):
+                write_outputs(tables, out)
+                atomic_write_text(out / BUILD_FILE, json.dumps(
+                    {**info, "corrections": corrections_signature(corrections_dir)}, indent=1))
+            return tables
     tables = build_tables(paths, online=online, progress=progress)
     _write_parquet(tables.reports, cached[0])
     _write_parquet(tables.articles, cached[1])
@@ -190,9 +197,21 @@ def load_tables(
         "reports": len(tables.reports),
         "incidents": len(tables.incidents),
         "problems": [list(p) for p in tables.problems],
+        "corrections": corrections_signature(corrections_dir),
     }
     atomic_write_text(out / BUILD_FILE, json.dumps(record, indent=1))
     return tables
+
+
+def corrections_signature(corrections_dir: Path) -> str:
+    """Return a short signature of the correction log (size and modification time), '' when there is none."""
+    from dashboard.corrections import log_path
+
+    try:
+        stat = log_path(corrections_dir).stat()
+    except OSError:
+        return ""
+    return f"{stat.st_size}-{stat.st_mtime_ns}"
 
 
 def apply_corrections(tables: Any, corrections_dir: Path | str | None = None) -> Any:
@@ -202,7 +221,7 @@ def apply_corrections(tables: Any, corrections_dir: Path | str | None = None) ->
 
     log = read_log(corrections_dir)
     reports, orphans = apply_report_corrections(tables.reports, log)
-    incidents, more = apply_incident_corrections(summarize_incidents(reports), log)
+    incidents, more = apply_incident_corrections(summarize_incidents(reports), log, reports)
     tables.reports, tables.incidents, tables.orphans = reports, incidents, [*orphans, *more]
     return tables
 

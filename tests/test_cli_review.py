@@ -168,7 +168,7 @@ def test_python_m_dashboard_correct(tmp_path) -> None:
     assert cx.read_log(data / "corrections")[0]["analyst"] == "cli-user"
 
 
-def test_correct_then_build_shows_corrected_values(tmp_path, monkeypatch, repo_dir) -> None:
+def test_correct_then_build_shows_corrected_values(tmp_path, monkeypatch, repo_dir, capsys) -> None:
     """End to end on the seed article: build, correct two incidents, rebuild, read the written table."""
     pytest.importorskip("dashboard.geocode")
     from dashboard.cli import main as dashboard_main
@@ -188,3 +188,10 @@ def test_correct_then_build_shows_corrected_values(tmp_path, monkeypatch, repo_d
         assert two["location"] == "Harir" and abs(two["latitude"] - 36.54) < 0.05 and bool(two["corrected"])
     log = cx.read_log(tmp_path / "corrections")
     assert log[-1]["old"]["location"] == built.loc[built["incident_id"] == second, "location"].iloc[0]
+    third = built["incident_id"].iloc[2]
+    assert run(tmp_path, "correct", third, "--not-incident") == 0
+    assert dashboard_main(["build", str(repo_dir / "seeds"), "--out", str(tmp_path)]) == 0
+    assert third not in set(pd.read_parquet(tmp_path / "incidents.parquet")["incident_id"])
+    capsys.readouterr()
+    assert run(tmp_path, "corrections", "--orphans") == 0
+    assert "no orphaned corrections" in capsys.readouterr().out

@@ -27,10 +27,16 @@ def frame() -> pd.DataFrame:
 
 def test_csv_whole_output():
     assert to_csv_bytes(frame()).decode("utf-8") == (
-        "incident_id,location,fatalities,latitude,longitude,evidence\n"
-        'i1,Ain al-Asad Air Base,3,33.786,42.441,"Rockets hit, ""two"" hurt."\n'
-        "i2,\"'=HYPERLINK(\"\"http://x\"\")\",,,,'-2+3\n"
+        "incident_id,location,fatalities,latitude,longitude,evidence\r\n"
+        'i1,Ain al-Asad Air Base,3,33.786,42.441,"Rockets hit, ""two"" hurt."\r\n'
+        "i2,\"'=HYPERLINK(\"\"http://x\"\")\",,,,'-2+3\r\n"
     )
+
+
+def test_carriage_returns_and_newlines_inside_cells_round_trip():
+    table = pd.DataFrame({"evidence": ["line one\rline two", "a\nb", "plain"]})
+    parsed = pd.read_csv(io.BytesIO(to_csv_bytes(table)), dtype=str, keep_default_na=False)
+    assert parsed["evidence"].tolist() == ["line one\rline two", "a\nb", "plain"]
 
 
 @pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])

@@ -22,8 +22,7 @@ FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCh
 SUFFIXES = [".txt", ".md", ".json", ".jsonl", ".csv", ".html", ".bin", ""]
 # Text without lone surrogates (cannot exist in decoded files or UTF-8 output).
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
-# The same without carriage returns: export.to_csv_bytes leaves a bare "\r" unquoted (see the xfail below).
-TEXT_NO_CR = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"), max_size=300)
+TEXT_NO_CR = TEXT  # export.to_csv_bytes quotes cells holding a bare CR, so every text round-trips
 INCIDENT_WORDS = [
     "A rocket attack hit Ain al-Asad air base on Monday, killing 2 soldiers.",
     "Drones targeted Erbil airport on 4 January 2024; air defences intercepted them.",
@@ -145,7 +144,8 @@ def test_csv_export_round_trips_modulo_formula_neutralisation(cells) -> None:
 @given(value=TEXT_NO_CR, prefix=st.sampled_from([p for p in FORMULA_PREFIXES if p != "\r"]))
 def test_formula_prefixes_are_always_neutralised(value: str, prefix: str) -> None:
     for text in (prefix + value, value):
-        cell = _read_back(pd.DataFrame({"notes": pd.array([text], dtype="string")}))["notes"].iloc[0]
+        # two columns: a one-column row of only spaces reads back in pandas as a blank line, i.e. no row
+        cell = _read_back(pd.DataFrame({"notes": pd.array([text], dtype="string"), "n": [1]}))["notes"].iloc[0]
         assert not cell.startswith(FORMULA_PREFIXES)
         assert cell in (text, "'" + text)
 
@@ -157,7 +157,6 @@ def test_formula_prefixes_are_neutralised_in_the_exported_values(value: str, pre
     assert safe["notes"].iloc[0] == "'" + prefix + value and safe["n"].iloc[0] == -1
 
 
-@pytest.mark.xfail(strict=True, reason="export.to_csv_bytes writes a bare \\r unquoted, so readers split the row")
 def test_csv_export_round_trips_carriage_returns() -> None:
     frame = pd.DataFrame({"evidence": pd.array(["Rockets\rhit Harir", "\r"], dtype="string"), "n": [1, 2]})
     back = _read_back(frame)

@@ -132,6 +132,7 @@ def load_tables() -> Loaded:
         fraction = min(1.0, done / total) if total else 0.0
         placeholder.progress(fraction, text=f"Building incident tables: {message} ({done}/{total})")
 
+    uploads_dir().mkdir(parents=True, exist_ok=True)
     paths = tuple(str(p) for p in input_paths())
     tables = _cached_tables(key, paths, str(data_dir()), synthetic_size(), progress)
     placeholder.empty()

@@ -14,6 +14,16 @@ MAP_KEY = "map_select"
 PALETTE: tuple[str, ...] = (
     "#d62728", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
 )
+# Fixed colours so a weapon has the same colour on the map and the timeline, whatever the filter.
+FIXED_COLOURS: dict[str, str] = {
+    "drone": "#d62728", "rocket": "#1f77b4", "mortar": "#9467bd", "ballistic missile": "#ff7f0e",
+    "airstrike": "#2ca02c", "IED": "#8c564b", "gunfire": "#e377c2", "unknown": "#7f7f7f",
+}
+
+
+def colour_for(value: str, fallback_index: int = 0) -> str:
+    """Return the display colour of a weapon or event type (fixed for known weapons)."""
+    return FIXED_COLOURS.get(value) or PALETTE[fallback_index % len(PALETTE)]
 
 
 def _on_select() -> None:
@@ -29,10 +39,24 @@ def _on_select() -> None:
         set_places(places)
 
 
-def _extent(places: pd.DataFrame) -> dict[str, list[float]]:
-    """Return lon/lat ranges that frame every marker with a margin (at least ~6 degrees wide)."""
-    lon_min, lon_max = places["longitude"].min(), places["longitude"].max()
-    lat_min, lat_max = places["latitude"].min(), places["latitude"].max()
+def _weighted_median(values: pd.Series, weights: pd.Series) -> float:
+    """Return the weighted median of values."""
+    order = values.sort_values().index
+    cumulative = weights.loc[order].cumsum()
+    return float(values.loc[order][cumulative >= cumulative.iloc[-1] / 2].iloc[0])
+
+
+def map_extent(places: pd.DataFrame, reach: float = 20.0) -> dict[str, list[float]]:
+    """Return lon/lat ranges framing the places with a margin. Only places within `reach` degrees of the
+    incident-weighted median place count, so a stray far-away match ("Washington") does not zoom the map
+    out to the whole world; they stay on the map, outside the initial view."""
+    weights = places["count"].astype(float)
+    lon, lat = places["longitude"].astype(float), places["latitude"].astype(float)
+    near = ((lon - _weighted_median(lon, weights)).abs() <= reach) & (
+        (lat - _weighted_median(lat, weights)).abs() <= reach
+    )
+    lon, lat = (lon[near], lat[near]) if near.any() else (lon, lat)
+    lon_min, lon_max, lat_min, lat_max = lon.min(), lon.max(), lat.min(), lat.max()
     pad_lon = max(3.0, (lon_max - lon_min) * 0.15)
     pad_lat = max(2.0, (lat_max - lat_min) * 0.15)
     return {
@@ -57,7 +81,7 @@ def map_figure(places: pd.DataFrame, colour_by: str = "dominant_weapon") -> go.F
                 lon=rows["longitude"], lat=rows["latitude"], name=group, mode="markers",
                 customdata=rows[["location", "count", "fatalities", "injured", "latest_date"]].to_numpy(),
                 hovertemplate=hover,
-                marker={"size": 8 + 32 * (rows["count"] / biggest) ** 0.5, "color": PALETTE[i % len(PALETTE)],
+                marker={"size": 8 + 32 * (rows["count"] / biggest) ** 0.5, "color": colour_for(str(group), i),
                         "line": {"width": 1, "color": "white"}, "opacity": 0.85},
             )
         )
@@ -68,7 +92,7 @@ def map_figure(places: pd.DataFrame, colour_by: str = "dominant_weapon") -> go.F
         "showframe": False,
     }
     if len(places):
-        geo.update(_extent(places))
+        geo.update(map_extent(places))
     fig.update_layout(geo=geo, height=460, margin={"l": 0, "r": 0, "t": 10, "b": 0}, dragmode="select",
                       legend={"title": {"text": colour_by.replace("dominant_", "")}, "orientation": "h", "y": -0.02})
     return fig
@@ -86,5 +110,9 @@ def render_map(df: pd.DataFrame, dates: pd.Series | None = None) -> pd.DataFrame
     st.plotly_chart(map_figure(places, colour), key=MAP_KEY, on_select=_on_select,
                     selection_mode=("points", "box", "lasso"), config={"topojsonURL": TOPOJSON_URL,
                                                                      "displaylogo": False})
-    st.caption(f"{len(places)} place(s); marker size = incident count. Click or box-select markers to filter.")
+    extent = map_extent(places)
+    lon, lat = extent["lonaxis_range"], extent["lataxis_range"]
+    outside = places[~places["longitude"].between(*lon) | ~places["latitude"].between(*lat)]
+    note = f" {len(outside)} far-away place(s) outside this view (zoom out to see them)." if len(outside) else ""
+    st.caption(f"{len(places)} place(s); marker size = incident count. Click or box-select markers to filter.{note}")
     return places

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard.aggregate import FREQ_LABELS, swimlane_counts, timeline_counts
 from dashboard.ui.filters import set_dates
-from dashboard.ui.map import PALETTE
+from dashboard.ui.map import colour_for
 
 TIMELINE_KEY = "timeline_select"
 FREQ_KEY = "_timeline_freq"
@@ -61,7 +61,7 @@ def bars_figure(counts: pd.DataFrame, by: str, freq: str) -> go.Figure:
     for i, group in enumerate(totals.index):
         rows = counts[counts[by] == group]
         fig.add_trace(go.Bar(
-            x=rows["bin"], y=rows["count"], name=str(group), marker_color=PALETTE[i % len(PALETTE)],
+            x=rows["bin"], y=rows["count"], name=str(group), marker_color=colour_for(str(group), i),
             customdata=rows[["places"]].to_numpy(),
             hovertemplate=f"<b>{group}</b><br>{FREQ_LABELS[freq]} of %{{x|%Y-%m-%d}}: %{{y}} incident(s)"
                           "<br>places: %{customdata[0]}<extra></extra>",

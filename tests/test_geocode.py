@@ -1,0 +1,320 @@
+"""Tests for dashboard.geocode: alias families, context disambiguation, mentions, Nominatim layer, batch output."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from dashboard.geocode import (
+    NominatimLayer,
+    default_cache_dir,
+    geocode_jsonl,
+    load_gazetteer,
+    norm_key,
+)
+from dashboard.schema import Place
+
+# (alias, substring expected in the canonical name) for every curated alias family
+ALIAS_FAMILIES = [
+    ("Ain al-Asad", "Asad"), ("Al-Asad", "Asad"), ("Ayn al-Asad", "Asad"), ("Asad air base", "Asad"),
+    ("Harir", "Harir"), ("al-Harir", "Harir"),
+    ("Erbil", "Erbil"), ("Irbil", "Erbil"), ("Arbil", "Erbil"), ("Hawler", "Erbil"),
+    ("Erbil airport", "Erbil International Airport"),
+    ("Baghdad International Airport", "Baghdad International Airport"),
+    ("Baghdad airport", "Baghdad International Airport"),
+    ("Baghdad's international airport", "Baghdad International Airport"),
+    ("Victory base", "Baghdad International Airport"), ("BDSC", "Baghdad International Airport"),
+    ("US embassy", "Embassy"), ("Green Zone", "Green Zone"), ("Union III", "Union III"),
+    ("Camp Taji", "Taji"), ("Balad", "Balad"),
+    ("Jurf al-Sakhar", "Jurf"), ("Jurf al-Nasr", "Jurf"),
+    ("al-Qaim", "Qaim"), ("Akashat", "Akashat"),
+    ("Tower 22", "Tower 22"), ("Rukban", "Rukban"), ("al-Tanf", "Tanf"),
+    ("Conoco", "Conoco"), ("Mission Support Site Euphrates", "Conoco"),
+    ("al-Omar", "Omar"), ("Green Village", "Omar"),
+    ("Shaddadi", "Shaddadi"), ("Rumalan", "Rmelan"), ("Rmelan", "Rmelan"), ("Tal Baydar", "Tal Baydar"),
+]
+
+
+@pytest.mark.parametrize(("alias", "expected"), ALIAS_FAMILIES)
+def test_alias_families_resolve_to_the_curated_site(gazetteer, alias, expected):
+    """Every spelling of a curated site resolves offline to that site (or to the curated town)."""
+    place = gazetteer.resolve(alias)
+    assert place is not None, alias
+    assert expected.casefold() in place.name.casefold()
+    assert place.kind in ("site", "airport")
+    assert place.iso3 in ("IRQ", "SYR", "JOR")
+
+
+def test_normalisation_unifies_article_hyphen_quote_and_diacritic_variants():
+    """al-/Al /el- articles, hyphens, curly quotes, possessives and accents map to one key."""
+    assert norm_key("Ain al-Asad") == norm_key("Ain Al Asad") == norm_key("AIN EL-ASAD")
+    assert norm_key("Baghdad’s international airport") == norm_key("Baghdad international airport")
+    assert norm_key("Qamishlî") == norm_key("Qamishli")
+    assert norm_key("the Green Zone") == norm_key("Green Zone")
+
+
+@pytest.mark.parametrize(
+    ("name", "lat", "lon", "kind"),
+    [
+        ("Ain al-Asad", 33.8, 42.4, "site"),
+        ("Baghdad airport", 33.26, 44.23, "airport"),
+        ("Harir", 36.5, 44.3, "site"),
+        ("Irbil", 36.2, 44.0, None),
+        ("al-Tanf", 33.5, 38.6, "site"),
+        ("Tower 22", 33.3, 38.7, "site"),
+        ("Paris", 48.85, 2.35, "city"),
+    ],
+)
+def test_offline_resolution_coordinates(gazetteer, name, lat, lon, kind):
+    """Key names resolve offline to the right point (within ~0.3 degrees)."""
+    place = gazetteer.resolve(name)
+    assert place is not None
+    assert abs(place.latitude - lat) < 0.3 and abs(place.longitude - lon) < 0.3
+    if kind:
+        assert place.kind == kind
+
+
+def test_washington_in_a_white_house_sentence_is_the_capital(gazetteer):
+    """'Washington' next to the White House is Washington, D.C., not the state."""
+    text = "The White House said on Monday that Washington would respond to the attack."
+    start = text.index("Washington")
+    place = gazetteer.resolve("Washington", text, start, start + len("Washington"))
+    assert place is not None and place.kind == "city"
+    assert round(place.latitude, 1) == 38.9 and round(place.longitude, 1) == -77.0
+
+
+def test_demonym_resolves_to_country(gazetteer):
+    """'Syrian' resolves to Syria; 'Kurdish' names no country."""
+    place = gazetteer.resolve("Syrian")
+    assert place is not None and place.iso3 == "SYR" and place.kind == "country"
+    assert gazetteer.resolve("American").iso3 == "USA"
+    assert gazetteer.resolve("Kurdish") is None or gazetteer.resolve("Kurdish").kind != "country"
+
+
+def test_country_context_breaks_ties(gazetteer):
+    """A qualifier ('Paris, Texas') and the article's country pick the local namesake."""
+    text = "Storms hit Paris, Texas, on Sunday; officials in Texas said roads were closed."
+    place = gazetteer.resolve("Paris", text, text.index("Paris"), text.index("Paris") + 5)
+    assert place.iso3 == "USA" and place.admin1 == "Texas"
+    assert gazetteer.context_country("Rockets hit a base in Anbar, Iraq, near the Syrian border.") == "IRQ"
+    assert gazetteer.context_country("Nothing to see.") is None
+
+
+def test_province_suffix_gives_admin1(gazetteer):
+    """'Erbil province' is the region (geo precision 3), not the city or the airport."""
+    place = gazetteer.resolve("Erbil province")
+    assert place is not None and place.kind == "admin1" and place.iso3 == "IRQ"
+
+
+def _mentions(gazetteer, text):
+    """Return (text, place name, kind, demonym) for every mention found in text."""
+    return [(m.text, m.place.name, m.place.kind, m.demonym) for m in gazetteer.find_mentions(text)]
+
+
+def test_find_mentions_site_inside_province(gazetteer):
+    """'Harir air base in Erbil province' gives the base and the region, with exact spans."""
+    text = "Drones targeted Harir air base in Erbil province overnight."
+    found = gazetteer.find_mentions(text)
+    assert [(m.text, m.place.kind) for m in found] == [("Harir air base", "site"), ("Erbil province", "admin1")]
+    assert all(text[m.start:m.end] == m.text for m in found)
+    assert "Harir" in found[0].place.name
+
+
+def test_find_mentions_possessive_airport(gazetteer):
+    """'near Baghdad's international airport' is one airport mention."""
+    found = _mentions(gazetteer, "Rockets landed near Baghdad's international airport on Friday.")
+    assert found == [("Baghdad's international airport", "Baghdad International Airport", "airport", False)]
+
+
+def test_find_mentions_airport_beats_city(gazetteer):
+    """'Erbil airport' is the airport, not the city."""
+    found = _mentions(gazetteer, "A drone was shot down near Erbil airport.")
+    assert len(found) == 1 and found[0][0] == "Erbil airport" and found[0][2] == "airport"
+
+
+def test_hit_needs_a_locative_cue(gazetteer):
+    """'Hit' at a sentence start or lowercase 'hit' is a verb; 'the town of Hit' / 'in Hit' are places."""
+    assert _mentions(gazetteer, "Hit the town before dark, he said.") == []
+    assert _mentions(gazetteer, "Two rockets hit the base on Tuesday.") == []
+    found = _mentions(gazetteer, "Clashes were reported in the town of Hit on Tuesday.")
+    assert [f[0] for f in found] == ["Hit"]
+    assert [f[0] for f in _mentions(gazetteer, "Rockets fell in Hit.")] == ["Hit"]
+
+
+def test_find_mentions_demonyms_and_longest_match(gazetteer):
+    """Demonyms are flagged, 'Kurdish' is skipped, and 'U.S.' is one mention."""
+    found = _mentions(gazetteer, "Syrian and Iraqi forces, Kurdish fighters and U.S. troops met in Baghdad.")
+    names = [(f[0], f[1], f[3]) for f in found]
+    assert ("Syrian", "Syria", True) in names and ("Iraqi", "Iraq", True) in names
+    assert not any(f[0] == "Kurdish" for f in found)
+    assert any(f[1] == "United States" for f in found)
+    assert found[-1][0] == "Baghdad"
+
+
+def test_find_mentions_spans_are_ordered_and_disjoint(gazetteer):
+    """Mentions come left to right and never overlap."""
+    text = ("Iranian-backed militias launched drones at Ain al-Asad air base in Anbar province and at al-Tanf "
+            "in Syria, near the Jordanian border and Tower 22.")
+    found = gazetteer.find_mentions(text)
+    assert len(found) >= 5
+    for a, b in zip(found, found[1:], strict=False):
+        assert a.end <= b.start
+    assert [m.text for m in found if m.place.kind == "site"][:1] == ["Ain al-Asad air base"]
+
+
+def test_search_prefix_for_picker(gazetteer):
+    """search('Ain al') lists the base first; results are Places."""
+    results = gazetteer.search("Ain al-As")
+    assert results and isinstance(results[0], Place) and "Asad" in results[0].name
+    assert len(gazetteer.search("bag", limit=5)) == 5
+    assert gazetteer.search("") == []
+
+
+def test_geocode_jsonl_whole_lines(gazetteer):
+    """The batch core writes one line per input, in order, with nulls and an error for bad lines."""
+    lines = [
+        '{"id": 1, "name": "Paris"}',
+        '{"id": "b", "name": "Syria", "text": "Fighting in Syria."}',
+        '{"id": 3, "name": "Qwxzv Nowhere"}',
+        "not json",
+    ]
+    out = list(geocode_jsonl(lines, gazetteer))
+    assert out == [
+        '{"id": 1, "name": "Paris", "location": "Paris", "latitude": 48.85341, "longitude": 2.3488, '
+        '"country": "France", "geo_precision": 1, "geo_source": "geonames"}',
+        '{"id": "b", "name": "Syria", "location": "Syria", "latitude": 35.0, "longitude": 38.0, '
+        '"country": "Syria", "geo_precision": 3, "geo_source": "geonames"}',
+        '{"id": 3, "name": "Qwxzv Nowhere", "location": null, "latitude": null, "longitude": null, '
+        '"country": null, "geo_precision": null, "geo_source": null}',
+        '{"id": null, "name": null, "location": null, "latitude": null, "longitude": null, "country": null, '
+        '"geo_precision": null, "geo_source": null, "error": "malformed line: Expecting value: line 1 column 1 '
+        '(char 0)"}',
+    ]
+
+
+def test_warm_load_is_fast(gazetteer):
+    """Once the index is cached, load_gazetteer() takes well under a second."""
+    t0 = time.perf_counter()
+    load_gazetteer()
+    assert time.perf_counter() - t0 < 2.0
+
+
+def test_find_mentions_speed(gazetteer):
+    """find_mentions costs well under 0.5 ms per KB of article text."""
+    base = ("On Tuesday a drone struck Harir air base in Erbil province, officials said, while rockets hit "
+            "Ain al-Asad in western Anbar. The Islamic Resistance in Iraq claimed the attack on its channel, "
+            "and the Pentagon said no US personnel were hurt. Syrian and Iraqi officials met in Damascus. ")
+    texts = [f"{base * 10} Report {i}." for i in range(50)]
+    kb = sum(len(t) for t in texts) / 1000
+    gazetteer.find_mentions(texts[0])
+    t0 = time.perf_counter()
+    for t in texts[1:]:
+        gazetteer.find_mentions(t)
+    assert (time.perf_counter() - t0) * 1000 / kb < 0.5
+
+
+# --------------------------------------------------------------------------- Nominatim against a local server
+class FakeNominatim(BaseHTTPRequestHandler):
+    """Answers /search like Nominatim: a jsonv2 list, [] for unknown names, 429 or a slow answer on request."""
+
+    requests: list[str] = []
+
+    def do_GET(self):  # noqa: N802 - http.server naming
+        """Serve one /search request."""
+        q = parse_qs(urlparse(self.path).query).get("q", [""])[0]
+        FakeNominatim.requests.append(q)
+        if q == "busy place":
+            self.send_response(429)
+            self.end_headers()
+            return
+        if q == "slow place":
+            time.sleep(1.5)
+        body = []
+        if q in ("Smallville", "slow place"):
+            body = [{"lat": "38.5", "lon": "-98.2", "display_name": "Smallville, Kansas, United States",
+                     "name": "Smallville", "place_rank": 16,
+                     "address": {"town": "Smallville", "state": "Kansas", "country": "United States",
+                                 "country_code": "us"}}]
+        data = json.dumps(body).encode()
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:  # the client gave up (timeout test)
+            pass
+
+    def log_message(self, *args):
+        """Keep the test output quiet."""
+
+
+@pytest.fixture()
+def fake_server():
+    """Run the fake Nominatim on a free 127.0.0.1 port; yield 'host:port'."""
+    FakeNominatim.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeNominatim)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _online(gazetteer, tmp_path, domain, timeout=5.0):
+    """Return a copy of the offline gazetteer with a Nominatim layer caching into tmp_path."""
+    g = copy.copy(gazetteer)
+    g.online = NominatimLayer(tmp_path, domain=domain, scheme="http", timeout=timeout)
+    return g
+
+
+def test_nominatim_found_and_cached_on_disk(gazetteer, fake_server, tmp_path):
+    """An unknown name is asked once; the answer is on disk and a new layer reuses it without a request."""
+    g = _online(gazetteer, tmp_path, fake_server)
+    place = g.resolve("Smallville")
+    assert place is not None and place.geo_source == "nominatim" and place.iso3 == "USA"
+    assert (place.latitude, place.longitude) == (38.5, -98.2)
+    assert FakeNominatim.requests == ["Smallville"]
+    assert g.resolve("Smallville") == place
+    g2 = _online(gazetteer, tmp_path, fake_server)
+    assert g2.resolve("Smallville") == place
+    assert FakeNominatim.requests == ["Smallville"]
+    cached = json.loads((tmp_path / "nominatim.json").read_text())
+    assert len(cached) == 1
+    assert g.resolve("Paris").geo_source == "geonames"  # offline layers come first
+    assert FakeNominatim.requests == ["Smallville"]
+
+
+def test_nominatim_not_found_is_cached(gazetteer, fake_server, tmp_path):
+    """'Not found' is an answer too: cached, asked once."""
+    g = _online(gazetteer, tmp_path, fake_server)
+    assert g.resolve("Qwxzv Nowhere") is None
+    assert _online(gazetteer, tmp_path, fake_server).resolve("Qwxzv Nowhere") is None
+    assert FakeNominatim.requests == ["Qwxzv Nowhere"]
+
+
+def test_nominatim_429_and_timeout_return_none_and_are_not_cached(gazetteer, fake_server, tmp_path):
+    """A 429 or a timeout gives None (never an exception) and is retried next time."""
+    assert _online(gazetteer, tmp_path, fake_server).resolve("busy place") is None
+    assert _online(gazetteer, tmp_path, fake_server, timeout=0.3).resolve("slow place") is None
+    assert FakeNominatim.requests == ["busy place", "slow place"]
+    cache = tmp_path / "nominatim.json"
+    assert not cache.exists() or json.loads(cache.read_text()) == {}
+
+
+def test_load_gazetteer_online_api(gazetteer, fake_server, tmp_path):
+    """load_gazetteer(online=True, domain, scheme) wires the layer and reuses a copied offline index."""
+    src = default_cache_dir() / "gazetteer-index.pickle"
+    shutil.copy(src, tmp_path / src.name)
+    g = load_gazetteer(online=True, cache_dir=tmp_path, nominatim_domain=fake_server, nominatim_scheme="http")
+    assert g.resolve("Smallville").name == "Smallville"
+    assert load_gazetteer(cache_dir=tmp_path).online is None
