@@ -340,6 +340,12 @@ def find_casualties(text: str) -> tuple[int | None, int | None]:
     text = _mask(text, _NUMBERED_NAME)
     fatalities = _max_count(lx.KILLED_PATTERNS, text)
     injured = _max_count(lx.INJURED_PATTERNS, text)
+    for listed in lx.LIST_PATTERN.finditer(text):
+        count = _number(listed.group("a")) + (1 if listed.group("b") else _number(listed.group("b2")))
+        if listed.group("verb").lower().startswith("kill"):
+            fatalities = max(fatalities or 0, count)
+        else:
+            injured = max(injured or 0, count)
     for total in lx.SUM_PATTERN.finditer(text):
         count = _number(total.group("a")) + _number(total.group("b"))
         if total.group("what").lower() in ("killed", "dead"):
@@ -349,8 +355,11 @@ def find_casualties(text: str) -> tuple[int | None, int | None]:
     if lx.NO_CASUALTIES.search(text):
         fatalities = 0 if fatalities is None else fatalities
         injured = 0 if injured is None else injured
-    elif lx.NO_DEATHS.search(text) and fatalities is None:
-        fatalities = 0
+    else:
+        if lx.NO_INJURIES.search(text) and injured is None:
+            injured = 0
+        if lx.NO_DEATHS.search(text) and fatalities is None:
+            fatalities = 0
     return fatalities, injured
 
 
@@ -421,20 +430,32 @@ def find_target(sentence: str, actor: str, place: Place) -> str:
     return place.name
 
 
-_NOT_EVENT_DATE = re.compile(
-    r"(?i)(?:\b(?:since|from|by|before|between)|\b(?:said|says|announced|told (?:\w+ )?\w+|reported|stated|confirmed|"
-    r"added|statement|briefing|spokes(?:man|woman|person)|press conference)\s*(?:late |early )?(?:on )?)\s*$"
+_RANGE_BEFORE = re.compile(r"(?i)\b(?:since|from|by|before|between)\s*$")
+_SPEECH_BEFORE = re.compile(
+    r"(?i)\b(?:said|says|announced|told \w+|reported|stated|confirmed|added|statement|briefing|"
+    r"spokes(?:man|woman|person)|press conference)\s*(?:late |early )?(?:on )?$"
 )
 
 
 def _sentence_date(sentence: Sentence, article_date: date | None, anchor: int, skip: int = 0) -> DateMention | None:
-    """Return the event date of the sentence nearest the anchor: no ranges, futures, datelines or speech dates."""
-    dates = [
+    """Return the event date of the sentence nearest the anchor.
+
+    Ranges, futures, datelines and dates in a context clause are ignored; a date that only says when
+    something was said ("said on Sunday") is used as "on or before" (precision 3) when nothing better is there.
+    """
+    cut = _context_cut(sentence.text)
+    usable = [
         d for d in find_dates(sentence.text, article_date)
-        if d.start >= skip and not _NOT_EVENT_DATE.search(sentence.text[: d.start])
+        if skip <= d.start < cut and not _RANGE_BEFORE.search(sentence.text[: d.start])
         and (article_date is None or d.date <= article_date)
     ]
-    return _nearest(((d.start, d) for d in dates), anchor)
+    events = [d for d in usable if not _SPEECH_BEFORE.search(sentence.text[: d.start])]
+    if events:
+        return _nearest(((d.start, d) for d in events), anchor)
+    if usable:
+        spoken = max(usable, key=lambda d: d.date)
+        return DateMention(spoken.start, spoken.end, spoken.text, spoken.date, 3)
+    return None
 
 
 # --- article -> candidates -> reports -------------------------------------------------------------------
@@ -528,11 +549,22 @@ def _attach_followups(sentences: list[Sentence], candidates: dict[int, list[Cand
         if len(own) != 1:
             continue
         candidate = own[0]
-        for follow_index in range(index + 1, min(index + 3, len(sentences))):
+        for follow_index in range(index + 1, min(index + 5, len(sentences))):
             follow = sentences[follow_index]
-            if follow.paragraph != sentences[index].paragraph or follow_index in candidates:
+            if follow.paragraph > sentences[index].paragraph + 1:
+                break
+            if follow_index in candidates:
+                if all(c.place == candidate.place for c in candidates[follow_index]):
+                    continue
+                break
+            if follow.paragraph != sentences[index].paragraph and not _about_attack(follow.text):
                 break
             _fill_from(candidate, follow)
+
+
+def _about_attack(text: str) -> bool:
+    """Return True when a sentence speaks of an attack, its damage or its casualties."""
+    return bool(lx.TRIGGER.search(text) or lx.NO_CASUALTIES.search(text) or lx.NO_INJURIES.search(text))
 
 
 def _fill_from(candidate: Candidate, follow: Sentence) -> None:

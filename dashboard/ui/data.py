@@ -63,10 +63,30 @@ def build_tables(paths: list[Path], out_dir: Path, synthetic: int, progress: Pro
     return store.load_tables(paths, out_dir=out_dir, progress=progress, corrections_dir=out_dir / "corrections")
 
 
+def build_is_stale(paths: list[Path], out_dir: Path, synthetic: int) -> bool:
+    """Return True when the tables on disk do not match the inputs (a build with progress is needed)."""
+    if synthetic:
+        return False
+    return store.read_build_info(out_dir).get("fingerprint") != store.inputs_fingerprint(paths)
+
+
 @st.cache_data(show_spinner=False, max_entries=2)
-def _cached_tables(key: str, paths: tuple[str, ...], out_dir: str, synthetic: int, _progress: Progress) -> Any:
-    """Return the tables for an inputs fingerprint (st.cache_data: shared by every session)."""
-    return build_tables([Path(p) for p in paths], Path(out_dir), synthetic, _progress)
+def _cached_tables(key: str, paths: tuple[str, ...], out_dir: str, synthetic: int) -> Any:
+    """Return the tables for an inputs fingerprint (st.cache_data: shared by every session; no widgets)."""
+    return build_tables([Path(p) for p in paths], Path(out_dir), synthetic, None)
+
+
+def _build_with_progress(paths: list[Path], out_dir: Path) -> None:
+    """Build the tables on disk while showing a progress bar (outside st.cache_data, which replays)."""
+    bar = st.progress(0.0, text="Building incident tables from the articles...")
+
+    def progress(done: int, total: int, message: str) -> None:
+        """Show build progress as a bar with the current step."""
+        fraction = min(1.0, done / total) if total else 0.0
+        bar.progress(fraction, text=f"Building incident tables: {message} ({done}/{total})")
+
+    build_tables(paths, out_dir, 0, progress)
+    bar.empty()
 
 
 @dataclass
@@ -125,17 +145,11 @@ def load_tables() -> Loaded:
     held = st.session_state.get(SESSION_KEY)
     if held is not None and held[0] == key:
         return held[1]
-    placeholder = st.empty()
-
-    def progress(done: int, total: int, message: str) -> None:
-        """Show build progress as a bar with the current step."""
-        fraction = min(1.0, done / total) if total else 0.0
-        placeholder.progress(fraction, text=f"Building incident tables: {message} ({done}/{total})")
-
     uploads_dir().mkdir(parents=True, exist_ok=True)
-    paths = tuple(str(p) for p in input_paths())
-    tables = _cached_tables(key, paths, str(data_dir()), synthetic_size(), progress)
-    placeholder.empty()
+    paths, out_dir, synthetic = input_paths(), data_dir(), synthetic_size()
+    if build_is_stale(paths, out_dir, synthetic):
+        _build_with_progress(paths, out_dir)
+    tables = _cached_tables(key, tuple(str(p) for p in paths), str(out_dir), synthetic)
     loaded = derive(tables)
     st.session_state[SESSION_KEY] = (key, loaded)
     return loaded
