@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -335,6 +336,13 @@ def _number(text: str) -> int:
     return int(text) if text.isdigit() else lx.NUMBER_WORDS.get(text, 0)
 
 
+@lru_cache(maxsize=4096)
+def _dates_in(text: str, article_date: date | None) -> tuple[DateMention, ...]:
+    """Return the date expressions of a sentence (cached: a sentence is read by several rules)."""
+    return tuple(find_dates(text, article_date))
+
+
+@lru_cache(maxsize=4096)
 def find_casualties(text: str) -> tuple[int | None, int | None]:
     """Return (fatalities, injured) stated in the text; None when not stated, 0 when stated as none."""
     text = _mask(text, _NUMBERED_NAME)
@@ -374,12 +382,14 @@ def _max_count(patterns: list[re.Pattern[str]], text: str) -> int | None:
 
 
 _BEFORE_IMPACT = re.compile(
-    r"\b(?:before|prior to)\s+(?:it|they|the \w+)?\s*(?:could\s+)?(?:hit|hitting|struck|reach(?:ed|ing)?|land(?:ed|ing)?|"
+    r"\b(?:before|prior to)\s+(?:it|they|the \w+)?\s*(?:could\s+)?"
+    r"(?:hit|hitting|struck|reach(?:ed|ing)?|land(?:ed|ing)?|"
     r"impact(?:ed|ing)?)\b[^,;.]*",
     re.I,
 )
 
 
+@lru_cache(maxsize=4096)
 def find_outcome(text: str) -> str:
     """Return 'impact' when anything hit, else 'intercepted' when it was stopped, else 'unknown'."""
     rest = _mask(_mask(text, _BEFORE_IMPACT), lx.OUTCOME_INTERCEPTED)
@@ -445,7 +455,7 @@ def _sentence_date(sentence: Sentence, article_date: date | None, anchor: int, s
     """
     cut = _context_cut(sentence.text)
     usable = [
-        d for d in find_dates(sentence.text, article_date)
+        d for d in _dates_in(sentence.text, article_date)
         if skip <= d.start < cut and not _RANGE_BEFORE.search(sentence.text[: d.start])
         and (article_date is None or d.date <= article_date)
     ]
@@ -486,7 +496,7 @@ def _analyse_sentence(
     if lx.HABITUAL.search(text) and not (dated and dated.precision == 1):
         return []
     place_text = " " * skip + _place_text(text)[skip:]
-    for found in find_dates(text, article_date):
+    for found in _dates_in(text, article_date):
         place_text = place_text[: found.start] + " " * (found.end - found.start) + place_text[found.end :]
     mentions = gazetteer.find_mentions(place_text, country_hint=country_hint)
     kept = _event_mentions(text, mentions)

@@ -33,8 +33,8 @@ CACHE_ENV = "INCIDENT_DASHBOARD_CACHE"
 INDEX_VERSION = 4
 USER_AGENT = "incident-dashboard/0.1 (offline-first analyst dashboard)"
 NOMINATIM_DOMAIN = "nominatim.openstreetmap.org"
-PRECISION = {"near": 2, "site": 1, "airport": 1, "city": 1, "online": 1, "admin2": 3, "admin1": 3, "country": 3, "region": 3,
-             "continent": 3}
+PRECISION = {"near": 2, "site": 1, "airport": 1, "city": 1, "online": 1, "admin2": 3, "admin1": 3, "country": 3,
+             "region": 3, "continent": 3}
 KIND_BONUS = {"site": 12.0, "airport": 12.0, "country": 3.0, "continent": 9.0, "region": 9.0, "admin1": 0.5,
               "admin2": 0.0,
               "city": 0.0}
@@ -218,6 +218,8 @@ def _parse_abbreviations() -> dict[tuple[str, str], tuple[str, ...]]:
 
 
 STATE_ABBREVIATIONS = _parse_abbreviations()
+DOTTED_ABBREVIATIONS = {TOKEN_RE.sub(lambda m: m.group().lower(), a).replace(".", " ").strip().replace("  ", " ")
+                        for abbrs in STATE_ABBREVIATIONS.values() for a in abbrs if "." in a}
 
 
 def norm_token(token: str) -> str:
@@ -536,7 +538,7 @@ def _add_admin1_aliases(b: IndexBuilder) -> None:
     """Add English names and spellings from data/gazetteer/admin1.csv, and US/Canadian abbreviations."""
     for (cc, state), pid in b.admin1_ids.items():  # type: ignore[attr-defined]
         for abbr in STATE_ABBREVIATIONS.get((cc, state), ()):
-            b.add_key(abbr, pid, mention="." in abbr and len(abbr) > 4)
+            b.add_key(abbr, pid, mention="." in abbr)
     if not ADMIN1_CSV.exists():
         return
     with ADMIN1_CSV.open(encoding="utf-8", newline="") as fh:
@@ -603,7 +605,7 @@ def _add_airports(b: IndexBuilder) -> None:
         stem = re.sub(r"\s+(international\s+)?(airport|air base|airbase|airfield)$", "", name, flags=re.I)
         city = a.get("city") or ""
         rest = stem[len(city):].strip(" -") if city and stem.lower().startswith(city.lower()) else ""
-        if len(rest) >= 4 and norm_key(rest) not in NAME_STOP and norm_key(rest) not in b.index:
+        if len(rest) >= 4 and norm_key(rest) not in NAME_STOP and not _names_major_place(b, norm_key(rest)):
             b.add_key(rest, pid, alt=True, mention=False)
         for base in {stem, city, rest} - {""}:
             if norm_key(base) in NAME_STOP:
@@ -617,6 +619,15 @@ def _add_airports(b: IndexBuilder) -> None:
 
 AIR_BASE_RE = re.compile(
     r"\s+(air\s*base|air\s*field|airfield|gas field|oil\s*field|gas plant|garrison|camp)$|^camp\s+", re.I)
+
+
+def _names_major_place(b: IndexBuilder, key: str) -> bool:
+    """Return whether a key already names a country, region or a town of >= 50,000 people."""
+    for code in b.index.get(key, []):
+        p = b.places[code // 2]
+        if p[P_KIND] != "city" or p[P_POP] >= 50_000:
+            return True
+    return False
 
 
 def read_sites(path: Path = SITES_CSV) -> list[dict[str, str]]:
@@ -773,6 +784,8 @@ class Gazetteer:
         self._context_cache: dict[str, Context] = {}
         self._priors: dict[int, float] = {}
         self._place_cache: dict[int, Place] = {}
+        self._kinds_cache: dict[str, frozenset[str]] = {}
+        self._pop_cache: dict[str, int] = {}
 
     # -- public API -------------------------------------------------------------------------------------
     def resolve(self, name: str, text: str | None = None, start: int | None = None, end: int | None = None,
@@ -804,6 +817,8 @@ class Gazetteer:
         for n in range(len(words) - 1, 0, -1):
             for i in range(len(words) - n + 1):
                 sub = " ".join(words[i:i + n])
+                if sub in NAME_STOP or sub in DIRECTIONAL:
+                    continue
                 if sub in mentioned or (sub in self.mention_keys and self._largest_pop(sub) >= 100_000):
                     pid = self._best_for_key(sub, ctx, text, start, end, country_hint)
                     if pid is not None:
@@ -1096,20 +1111,26 @@ class Gazetteer:
         v = self.index.get(key, ())
         return (v,) if isinstance(v, int) else v
 
-    def _kinds(self, key: str) -> set[str]:
-        """Return the feature kinds a key can name."""
-        return {self.places[c // 2][P_KIND] for c in self.codes(key)}
+    def _kinds(self, key: str) -> frozenset[str]:
+        """Return the feature kinds a key can name (memoised)."""
+        kinds = self._kinds_cache.get(key)
+        if kinds is None:
+            kinds = self._kinds_cache[key] = frozenset(self.places[c // 2][P_KIND] for c in self.codes(key))
+        return kinds
 
     def _accept(self, text: str, toks: Tokens, j: int, span: Span) -> bool:
         """Return whether a match is a place here (common words need a cue; person/org names are skipped)."""
         if span.demonym:
             return True
         kinds = self._kinds(span.key) if not span.prefer else {"site"}
-        specific = bool(kinds & {"country", "admin1", "site", "airport", "region", "continent"})
+        specific = bool(kinds & {"country", "site", "airport", "region", "continent"}) or (
+            "admin1" in kinds and self._largest_pop(span.key) >= 100_000)
         single = j == 2
         first, before = toks.get(1), toks.get(0)
         prev = before[2].casefold() if before else ""
         cue = prev in LOCATIVE_CUES and _joinable(text, before[1], first[0], loose=True)  # type: ignore[index]
+        if span.key in DOTTED_ABBREVIATIONS:  # "Ky." / "B.C." only with their final period
+            return text.startswith(".", span.end)
         if single and span.key in NAME_STOP:
             return cue
         after, last = toks.get(j), toks.get(j - 1)
@@ -1129,8 +1150,11 @@ class Gazetteer:
         return True
 
     def _largest_pop(self, key: str) -> int:
-        """Return the largest population among the places a key names."""
-        return max((self.places[c // 2][P_POP] for c in self.codes(key)), default=0)
+        """Return the largest population among the places a key names (memoised)."""
+        pop = self._pop_cache.get(key)
+        if pop is None:
+            pop = self._pop_cache[key] = max((self.places[c // 2][P_POP] for c in self.codes(key)), default=0)
+        return pop
 
     def _starts_key(self, token: str) -> bool:
         """Return whether a token can begin a known name."""

@@ -232,7 +232,8 @@ _WHO = (
     r"Americans|Iraqis|Syrians|Jordanians|Kurds|individuals|policemen|police officers|members)?"
 )
 KILLED_PATTERNS: list[re.Pattern[str]] = [
-    re.compile(rf"\b(?:killing|killed|claiming the lives of|left)\s+{_QUAL}{_NUM}\b(?!(?:\s+(?!and\b)[\w-]+){{0,3}}?\s+(?:injur|wound|hurt))",
+    re.compile(rf"\b(?:killing|killed|claiming the lives of|left)\s+{_QUAL}{_NUM}\b"
+               r"(?!(?:\s+(?!and\b)[\w-]+){0,3}?\s+(?:injur|wound|hurt))",
                re.I),
     re.compile(rf"\b{_QUAL}{_NUM}\s+{_WHO}\s*(?:were|was|have been|had been|being)?\s*(?:killed|dead|died|"
                r"slain|lost their lives)\b", re.I),
@@ -294,7 +295,8 @@ CAPITALS = frozenset({
     "Abu Dhabi", "Kuwait City", "Erbil", "Brussels", "Berlin", "Kyiv", "Muscat", "Manama",
 })
 LOCATIVE_CUE = re.compile(
-    r"(?<!called )(?<!calls )(?<!call )(?<!pressure )(?:\b(?:in|inside|at|on|near|outside|over|across|into|around|toward|towards|of|targeted|targeting|hit|struck|"
+    r"(?<!called )(?<!calls )(?<!call )(?<!pressure )"
+    r"(?:\b(?:in|inside|at|on|near|outside|over|across|into|around|toward|towards|of|targeted|targeting|hit|struck|"
     r"attacked|shelled|bombed|rocked|shook)\s+(?:the\s+)?(?:[A-Za-z-]+\s+)?)$",
     re.I,
 )

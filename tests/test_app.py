@@ -282,3 +282,30 @@ def test_table_selection_opens_the_incident_in_the_reader(make_app, tables):
     at.run()
     assert at.selectbox(key="reader_pick").value == target
     assert "Report 3" in "".join(h.proto.body for h in at.html)
+
+
+def plotly_figures(at: AppTest) -> list[dict]:
+    """Return the plotly figures the app drew, as dicts."""
+    import json
+
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def test_seed_only_page_is_meaningful(monkeypatch, tmp_path, repo_dir):
+    """With only the seed article (real pipeline): three markers, a timeline, the article in the reader."""
+    monkeypatch.setenv("INCIDENT_DASHBOARD_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("INCIDENT_DASHBOARD_INPUTS", str(repo_dir / "seeds"))
+    monkeypatch.delenv("INCIDENT_DASHBOARD_SYNTHETIC", raising=False)
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["main_tab"] = "Reader"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    geo, timeline = plotly_figures(at)
+    places = {row[0] for trace in geo["data"] for row in trace["customdata"]}
+    assert places == {"Ain al-Asad Air Base", "Baghdad International Airport", "Harir Air Base"}
+    assert timeline["data"] and all(trace["type"] == "bar" for trace in timeline["data"])
+    body = "".join(h.proto.body for h in at.html)
+    for mention in ("Ain Al Asad", "Baghdad&#x27;s international airport", "Harir"):
+        assert f'class="ev pl">{mention}</span>' in body
+    assert (tmp_path / "data" / "build.json").exists()  # built on first start into the data folder
