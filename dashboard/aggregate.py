@@ -104,23 +104,30 @@ def _top_labels(work: pd.DataFrame, keys: list[str], column: str, with_counts: b
 
 
 def timeline_counts(
-    df: pd.DataFrame, by: str = "weapon", dates: pd.Series | None = None
+    df: pd.DataFrame, by: str = "weapon", dates: pd.Series | None = None, titles: Mapping[str, str] | None = None
 ) -> tuple[pd.DataFrame, str]:
-    """Return (bin, <by>, count, places) rows for a stacked bar chart, and the bin size used."""
+    """Return (bin, <by>, count, places, title) rows for a stacked bar chart, and the bin size used.
+
+    places: the bar's three most frequent places; title: the title of one article behind the bar.
+    """
     rows, freq = dated(df, dates)
     if rows.empty:
-        return pd.DataFrame(columns=["bin", by, "count", "places"]), freq
+        return pd.DataFrame(columns=["bin", by, "count", "places", "title"]), freq
     work = pd.DataFrame(
         {
             "bin": rows["bin"],
             by: rows[by].fillna("").astype(str).replace("", "unknown"),
             "location": rows["location"].fillna("").astype(str),
+            "source": rows["sources" if "sources" in rows else "article_id"].fillna("").astype(str),
         }
     )
-    counts = work.groupby(["bin", by], sort=True).size().rename("count")
-    places = _top_labels(work, ["bin", by], "location", with_counts=False).rename("places")
-    out = pd.concat([counts, places], axis=1).reset_index()
-    return out, freq
+    grouped = work.groupby(["bin", by], sort=True)
+    out = grouped.agg(count=("location", "size"), source=("source", "first"))
+    out["places"] = _top_labels(work, ["bin", by], "location", with_counts=False)
+    out = out.reset_index()
+    first = out["source"].str.split(";").str[0]
+    out["title"] = [str((titles or {}).get(a, "")) for a in first]
+    return out[["bin", by, "count", "places", "title"]], freq
 
 
 def swimlane_counts(

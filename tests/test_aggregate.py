@@ -84,3 +84,10 @@ def test_aggregates_stay_small_for_many_incidents():
     assert len(place_summary(df)) <= 100
     assert len(timeline_counts(df)[0]) <= 3000
     assert len(swimlane_counts(df)[0]) <= 3000
+
+
+def test_timeline_bars_carry_an_article_title(small):
+    """Each bar names one article behind it (first source) for the hover."""
+    out, _ = timeline_counts(small, "weapon", titles={"A2": "Second", "A1": "First"})
+    assert out.loc[out["bin"] == pd.Timestamp("2024-01-09"), "title"].tolist() == ["Second"]
+    assert out.loc[out["bin"] == pd.Timestamp("2024-01-01"), "title"].tolist() == ["First"]

@@ -16,6 +16,8 @@ from dashboard.export import to_csv_bytes
 from dashboard.query import Filters, apply_filters
 from dashboard.schema import ARTICLE_COLUMNS
 from dashboard.synthetic import SyntheticTables, synthetic_incidents, synthetic_reports
+from dashboard.ui.map import map_extent
+from dashboard.ui.timeline import bin_end, selected_range
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 HOSTILE = 'Rockets hit <script>alert("x")</script> and <img src=x onerror=alert(1)> near Harir today.'
@@ -309,3 +311,26 @@ def test_seed_only_page_is_meaningful(monkeypatch, tmp_path, repo_dir):
     for mention in ("Ain Al Asad", "Baghdad&#x27;s international airport", "Harir"):
         assert f'class="ev pl">{mention}</span>' in body
     assert (tmp_path / "data" / "build.json").exists()  # built on first start into the data folder
+
+
+def test_box_selection_gives_its_x_range():
+    """A box drawn on the timeline gives the days under it."""
+    selection = {"box": [{"x": ["2024-01-03 10:00", "2024-02-10 23:59:59.99"], "y": [0, 5]}], "points": []}
+    assert selected_range(selection, "W") == (date(2024, 1, 3), date(2024, 2, 10))
+
+
+def test_clicked_bars_cover_whole_bins():
+    """Clicked bars give the span from the first bin's start to the last bin's end."""
+    selection = {"points": [{"x": "2024-03-01"}, {"x": "2024-01-01"}]}
+    assert selected_range(selection, "M") == (date(2024, 1, 1), date(2024, 3, 31))
+    assert bin_end(date(2024, 1, 1), "W") == date(2024, 1, 7)
+    assert selected_range({"points": []}, "D") is None
+
+
+def test_map_extent_ignores_far_away_strays():
+    """A stray match on another continent does not zoom the map out to the world."""
+    places = pd.DataFrame({"longitude": [42.4, 44.2, 44.3, -77.0], "latitude": [33.8, 33.3, 36.5, 38.9],
+                           "count": [30, 20, 10, 1]})
+    extent = map_extent(places)
+    assert extent["lonaxis_range"][0] > 30 and extent["lonaxis_range"][1] < 55
+    assert extent["lataxis_range"][0] < 33.3 and extent["lataxis_range"][1] > 36.5

@@ -93,7 +93,8 @@ def map_figure(places: pd.DataFrame, colour_by: str = "dominant_weapon") -> go.F
     }
     if len(places):
         geo.update(map_extent(places))
-    fig.update_layout(geo=geo, height=460, margin={"l": 0, "r": 0, "t": 10, "b": 0}, dragmode="select",
+    # No dragmode: Streamlit then pans on drag and selects a marker on click (box/lasso in the modebar).
+    fig.update_layout(geo=geo, height=460, margin={"l": 0, "r": 0, "t": 10, "b": 0},
                       legend={"title": {"text": colour_by.replace("dominant_", "")}, "orientation": "h", "y": -0.02})
     return fig
 

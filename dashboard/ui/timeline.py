@@ -62,9 +62,9 @@ def bars_figure(counts: pd.DataFrame, by: str, freq: str) -> go.Figure:
         rows = counts[counts[by] == group]
         fig.add_trace(go.Bar(
             x=rows["bin"], y=rows["count"], name=str(group), marker_color=colour_for(str(group), i),
-            customdata=rows[["places"]].to_numpy(),
+            customdata=rows[["places", "title"]].to_numpy(),
             hovertemplate=f"<b>{group}</b><br>{FREQ_LABELS[freq]} of %{{x|%Y-%m-%d}}: %{{y}} incident(s)"
-                          "<br>places: %{customdata[0]}<extra></extra>",
+                          "<br>places: %{customdata[0]}<br>article: %{customdata[1]}<extra></extra>",
         ))
     fig.update_layout(barmode="stack", bargap=0.1, dragmode="select", height=360,
                       margin={"l": 0, "r": 0, "t": 10, "b": 0}, legend={"orientation": "h", "y": -0.15},
@@ -98,7 +98,7 @@ def render_timeline(df: pd.DataFrame, titles: Mapping[str, str], dates: pd.Serie
                      format_func=lambda v: v.replace("_", " "), label_visibility="collapsed",
                      disabled=mode != "stacked")
     if mode == "stacked":
-        counts, freq = timeline_counts(df, by, dates)
+        counts, freq = timeline_counts(df, by, dates, titles)
         figure = bars_figure(counts, by, freq) if len(counts) else None
     else:
         cells, freq = swimlane_counts(df, titles, dates=dates)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from datetime import date
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
@@ -32,6 +34,7 @@ MAP_POINTS_JS = """() => {
     const group = el.closest('g.trace');
     const trace = (group && group.__data__ && group.__data__[0] && group.__data__[0].trace) || {};
     return {place: trace.customdata && trace.customdata[d.i] ? trace.customdata[d.i][0] : null,
+            x: r.x + r.width / 2, y: r.y + r.height / 2,
             lon: d.lonlat ? d.lonlat[0] : null, lat: d.lonlat ? d.lonlat[1] : null,
             visible: r.width > 0 && r.left >= box.left - 1 && r.right <= box.right + 1
                      && r.top >= box.top - 1 && r.bottom <= box.bottom + 1};
@@ -107,6 +110,34 @@ def test_url_with_place_filter_shows_only_that_place(page, watch, server):
     assert_clean(page, watch)
 
 
+def test_clicking_a_marker_narrows_to_that_place(page, watch, server):
+    """Clicking a map marker sets the place filter (and the URL) to that place."""
+    open_app(page, server)
+    target = next(p for p in map_points(page) if p["place"] == "Harir Air Base")
+    page.mouse.move(target["x"] - 4, target["y"] - 4)
+    page.mouse.move(target["x"], target["y"], steps=3)
+    page.mouse.click(target["x"], target["y"])
+    page.wait_for_function("() => location.search.includes('place=Harir')", timeout=60_000)
+    page.wait_for_function(f"() => ({MAP_POINTS_JS})().length === 1", timeout=60_000)
+    assert [p["place"] for p in map_points(page)] == ["Harir Air Base"]
+    assert_clean(page, watch)
+
+
+def test_box_on_timeline_narrows_the_dates(page, watch, server):
+    """Dragging a box over the timeline sets the From/To dates (and the URL)."""
+    open_app(page, server)
+    area = page.locator(f"{TIMELINE} .nsewdrag").first.bounding_box()
+    page.mouse.move(area["x"] + area["width"] * 0.7, area["y"] + area["height"] * 0.3)
+    page.mouse.down()
+    page.mouse.move(area["x"] + area["width"] * 0.95, area["y"] + area["height"] * 0.6, steps=8)
+    page.mouse.up()
+    page.wait_for_function("() => location.search.includes('from=') && location.search.includes('to=')",
+                           timeout=60_000)
+    params = parse_qs(urlparse(page.evaluate("location.href")).query)
+    assert date.fromisoformat(params["from"][0]) < date.fromisoformat(params["to"][0])
+    assert_clean(page, watch)
+
+
 def test_csv_download_is_the_filtered_rows(page, watch, server):
     """"Download CSV" gives exactly the filtered incidents through the export function."""
     incidents = server_tables(server).incidents
@@ -116,7 +147,7 @@ def test_csv_download_is_the_filtered_rows(page, watch, server):
         page.get_by_role("button", name="Download CSV").click()
     download = info.value
     expected = to_csv_bytes(apply_filters(incidents, Filters(places=(place,))))
-    assert open(download.path(), "rb").read() == expected
+    assert Path(download.path()).read_bytes() == expected
     assert download.suggested_filename.startswith("incidents_") and download.suggested_filename.endswith(".csv")
     assert_clean(page, watch)
 
