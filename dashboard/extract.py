@@ -124,6 +124,9 @@ _APPOSITION = re.compile(
     r"capital|site|garrison|stronghold|home|border crossing|crossing|facility|camp|neighbou?rhood)\b[^,;]*",
     re.I,
 )
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:in|at|on|near|outside|inside|into|across|over|around|of)\s+(?:the\s+)?(?:[a-z-]+\s+)?$", re.I
+)
 _DISTANCE_REFERENCE = re.compile(
     r"\b\d+\s?(?:km|kilometres|kilometers|miles)\s+(?:\(\d+ miles\)\s+)?(?:north|south|east|west|"
     r"north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s+(?:the\s+)?$|"
@@ -239,8 +242,9 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
         if kept and _DISTANCE_REFERENCE.search(sentence[max(0, mention.start - 40) : mention.start]):
             continue
         before, after = sentence[max(0, mention.start - 60) : mention.start], sentence[mention.end : mention.end + 40]
-        if lx.METONYMY_AFTER.search(after) and specificity(mention.place) >= 1:
-            continue
+        agent = lx.METONYMY_AFTER.search(after) and not _PREPOSITION_BEFORE.search(before)
+        if agent and specificity(mention.place) >= 1:
+            continue  # "Washington had hit", "Baghdad said" (but not "a strike in Baghdad had killed")
         if lx.ORIGIN_AFTER.search(after) or (lx.FROM_BEFORE.search(before) and before.rstrip().endswith("from")):
             continue
         if re.search(r"'s\s*$", mention.text) and specificity(mention.place) >= 3:
@@ -645,7 +649,7 @@ def _refine_coarse(sentences: list[Sentence], candidates: dict[int, list[Candida
                 found = places.in_sentence(follow)
                 sites = {
                     m.place for m in found
-                    if not m.demonym and specificity(m.place) == 0 and _contains(candidate.place, m.place)
+                    if not m.demonym and specificity(m.place) <= 1 and _contains(candidate.place, m.place)
                 }
                 if len(sites) == 1:
                     place = sites.pop()

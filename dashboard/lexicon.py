@@ -65,7 +65,8 @@ TRIGGER = re.compile(
     r"shell(?:ed|ing)|bomb(?:ed|ing|ardment|ardments)|shot down|intercept(?:ed|ion|s)?|downed|destroyed|"
     r"explo(?:ded|sion|sions|sive)|blasts?|impact(?:ed|s)?|(?<!the )(?<!The )(?:killed|wounded|injured)|killing|"
     r"wounding|injuring|injuries|"
-    r"raid(?:s|ed)?|ambush(?:ed)?|detonat(?:ed|ion)|came under (?:fire|attack)|rained|slammed|crashed)\b",
+    r"raid(?:s|ed)?|ambush(?:ed)?|detonat(?:ed|ion)|came under (?:fire|attack)|rained|slammed|crashed|"
+    r"(?:sent|flew|flown|aimed|directed|lobbed)\s+(?:\w+\s+)?(?:towards?|at|into))\b",
     re.I,
 )
 
@@ -91,7 +92,8 @@ HABITUAL = re.compile(
     r"in the past|(?:previous|prior|past|earlier)\s+(?:US\s+|American\s+)?(?:strikes|attacks|retaliation|rounds)|"
     r"(?:has|have) (?:also |repeatedly |often |previously |long )?(?:been )?(?:a )?"
     r"(?:targets?|targeted|attacked|hit|struck|shelled|shot down|intercepted|downed|launched|fired|carried out|"
-    r"claimed)|(?:has|have) become|since\s+(?:the\s+)?(?:start|beginning|outbreak|\w+ \d{4}))\b",
+    r"claimed)|(?:has|have) become|(?:has|have) (?:intensified|stepped up|escalated|expanded)|"
+    r"this (?:summer|spring|winter|autumn|year)|since\s+(?:the\s+)?(?:start|beginning|outbreak|\w+ \d{4}))\b",
     re.I,
 )
 NEGATED = re.compile(
@@ -307,7 +309,7 @@ PEOPLE_IN = re.compile(
     re.I,
 )
 AREA_BEFORE = re.compile(
-    r"\b(?:countryside|outskirts|province|governorate|desert|region|suburbs?|district|villages?) of (?:the )?$", re.I
+    r"\b(?:countryside|province|governorate|desert|region|district|villages?) of (?:the )?$", re.I
 )
 ROUTE_BEFORE = re.compile(
     r"\b(?:between|road (?:from|to|linking)|highway (?:from|to|linking))\s+(?:the\s+)?"
