@@ -32,10 +32,7 @@ def main() -> None:
     loaded = load_tables()
     tables = loaded.tables
     filters = render_filters({name: view.counts for name, view in loaded.views.items()})
-    with st.sidebar:
-        analyst = st.text_input("Analyst name", key="analyst", placeholder="optional, for corrections")
-        with st.expander("Add articles"):
-            render_upload()
+    analyst = st.sidebar.text_input("Analyst name", key="analyst", placeholder="optional, for corrections")
     base = tables.reports if filters.view == "reports" else tables.incidents
     rows = apply_filters(base, filters, tables.articles)
     view = loaded.views[filters.view]
@@ -48,7 +45,9 @@ def main() -> None:
     with right:
         render_timeline(rows, loaded.titles, dates)
     # Lazy tabs: only the open tab's content runs (keeps reruns fast with 100k incidents).
-    table_tab, reader_tab, review_tab = st.tabs(["Table", "Reader", "Review"], key=TAB_KEY, on_change="rerun")
+    table_tab, reader_tab, review_tab, upload_tab = st.tabs(
+        ["Table", "Reader", "Review", "Add articles"], key=TAB_KEY, on_change="rerun"
+    )
     if table_tab.open:
         with table_tab:
             render_downloads(rows, dates, filters)
@@ -59,6 +58,9 @@ def main() -> None:
     if review_tab.open:
         with review_tab:
             render_review_tab(tables, st.session_state.get(SELECTED_KEY), analyst.strip())
+    if upload_tab.open:
+        with upload_tab:
+            render_upload()
     for problem in getattr(tables, "problems", [])[:20]:
         st.sidebar.warning(f"{getattr(problem, 'file', '')}: {getattr(problem, 'reason', problem)}")
 

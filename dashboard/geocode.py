@@ -671,6 +671,16 @@ def read_sites(path: Path = SITES_CSV) -> list[dict[str, str]]:
         return []
 
 
+def _public_site_kind(csv_kind: str) -> str:
+    """Return the Place.kind a curated row shows: towns and cities as 'city', areas as such, else site/airport."""
+    csv_kind = csv_kind.strip()
+    if csv_kind in ("city", "town"):
+        return "city"
+    if csv_kind in ("district", "region"):
+        return csv_kind
+    return "airport" if csv_kind == "airport" else "site"
+
+
 def _add_sites(b: IndexBuilder) -> None:
     """Add curated sites (layer 1) with every alias."""
     for row in read_sites():
@@ -817,6 +827,7 @@ class Gazetteer:
         self._place_cache: dict[int, Place] = {}
         self._kinds_cache: dict[str, frozenset[str]] = {}
         self._pop_cache: dict[str, int] = {}
+        self._site_kinds = {row["name"].strip(): _public_site_kind(row.get("kind", "")) for row in read_sites()}
         self._qualifier_cache: dict[str, frozenset[str]] = {}
 
     # -- public API -------------------------------------------------------------------------------------
@@ -958,8 +969,9 @@ class Gazetteer:
     def _make_place(self, pid: int) -> Place:
         """Build the Place for a place id."""
         p = self.places[pid]
+        kind = self._site_kinds.get(p[P_NAME], p[P_KIND]) if p[P_SOURCE] == "curated" else p[P_KIND]
         return Place(name=p[P_NAME], latitude=p[P_LAT], longitude=p[P_LON], country=p[P_COUNTRY],
-                     iso3=p[P_ISO3], admin1=p[P_ADMIN1], kind=p[P_KIND], geo_source=p[P_SOURCE],
+                     iso3=p[P_ISO3], admin1=p[P_ADMIN1], kind=kind, geo_source=p[P_SOURCE],
                      population=p[P_POP])
 
     # -- scoring ----------------------------------------------------------------------------------------
@@ -1156,9 +1168,11 @@ class Gazetteer:
                 j += 1
                 continue
             words.append(norm_token(t))
-            if words[-1] in LEADING_DROP and len(words) == j:  # only 'al'/'the' so far: read on
-                j += 1
-                continue
+            if words[-1] in LEADING_DROP and len(words) == j:  # only 'al'/'the' so far: read on to a name
+                if self._article_before_name(text, toks, j):
+                    j += 1
+                    continue
+                break
             key = canonical(words)
             if key in self.demonyms:
                 best = (key, j + 1, True)
@@ -1176,6 +1190,14 @@ class Gazetteer:
         if not dem and SUFFIX_PEEK_RE.match(text, span.end):
             j = self._extend_suffix(text, toks, j, span)
         return span, j
+
+    def _article_before_name(self, text: str, toks: Tokens, j: int) -> bool:
+        """Return whether word j is an article (the, al-, el-) directly followed by a capitalised name."""
+        tok, nxt = toks.get(j), toks.get(j + 1)
+        if tok is None or nxt is None or not _joinable(text, tok[1], nxt[0]):
+            return False
+        hyphen = _hyphen_after(text, tok[1])
+        return (hyphen or tok[2].casefold() in ("the", "al", "el")) and (hyphen or nxt[2][0].isupper())
 
     def _extend_suffix(self, text: str, toks: Tokens, j: int, span: Span) -> int:
         """Extend a span over a following 'air base'/'airport'/'province' phrase; return the next token index."""

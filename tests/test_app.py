@@ -254,7 +254,7 @@ def test_reader_marks_places_and_lists_other_incidents(make_app, tables, monkeyp
 
 def test_upload_bad_file_shows_error_and_keeps_the_rest(make_app, tmp_path):
     """A bad upload gets its own error naming it; the good file alongside is saved."""
-    at = make_app()
+    at = make_app(tab="Add articles")
     good = b"Rockets struck Ain al-Asad air base on 3 March 2024, officials said.\n"
     at.file_uploader[0].set_value([("bad.json", b"{not json", "application/json"),
                                    ("good.txt", good, "text/plain")]).run()
@@ -263,13 +263,13 @@ def test_upload_bad_file_shows_error_and_keeps_the_rest(make_app, tmp_path):
     assert any(s.value.startswith("good.txt: added") for s in at.success)
     assert (tmp_path / "data" / "uploads" / "good.txt").read_bytes() == good
     assert not (tmp_path / "data" / "uploads" / "bad.json").exists()
-    assert len(at.dataframe[0].value) == 5
+    assert {m.label: m.value for m in at.metric}["Incidents"] == "5"
 
 
 def test_review_tab_is_present(make_app):
     """The Review tab exists and runs only when open (lazy tabs)."""
     at = make_app()
-    assert [t.label for t in at.tabs] == ["Table", "Reader", "Review"]
+    assert [t.label for t in at.tabs] == ["Table", "Reader", "Review", "Add articles"]
     assert not at.html  # the reader did not run while its tab is closed
     at = make_app(tab="Review")
     assert not at.dataframe or "report_id" not in at.dataframe[0].value.columns

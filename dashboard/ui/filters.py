@@ -91,8 +91,8 @@ def render_filters(counts_by_view: dict[str, dict[str, dict[str, int]]]) -> Filt
         st.session_state[INIT_FLAG] = True
     sidebar = st.sidebar
     with sidebar:
-        st.segmented_control(
-            "Rows", VIEWS, key=KEY + "view", format_func=str.capitalize, selection_mode="single",
+        st.radio(
+            "Rows", VIEWS, key=KEY + "view", format_func=str.capitalize, horizontal=True,
             help="Incidents: one row per real-world event. Reports: one row per article's account of it.",
         )
         table = counts_by_view["reports" if st.session_state.get(KEY + "view") == "reports" else "incidents"]

@@ -11,6 +11,7 @@ import pytest
 
 from dashboard.export import to_csv_bytes
 from dashboard.query import Filters, apply_filters
+from dashboard.ui.map import MAP_RESOLUTION
 
 SEED_SITES = {  # name: (latitude, longitude) from data/gazetteer/sites.csv
     "Ain al-Asad Air Base": (33.786, 42.441),
@@ -82,7 +83,7 @@ def test_map_draws_seed_sites_and_borders_offline(page, watch, server, screensho
     outlines = page.eval_on_selector_all("g.geo .countries path, g.geo path.countries",
                                          "els => els.map(e => (e.getAttribute('d') || '').length)")
     assert outlines and max(outlines) > 1000, "no country outlines drawn"
-    assert any(url.endswith("/app/static/world_50m.json") and status == 200 for url, status in basemap)
+    assert any(url.endswith(f"/app/static/world_{MAP_RESOLUTION}m.json") and status == 200 for url, status in basemap)
     screenshot(page.locator(MAP).first, "map.png")
     assert_clean(page, watch)
 
@@ -169,8 +170,8 @@ def test_upload_article_adds_a_marker(page, watch, server):
     """Uploading an article about a new place saves it and adds a marker for that place."""
     open_app(page, server)
     before = {p["place"] for p in map_points(page)}
-    page.get_by_text("Add articles", exact=True).click()
-    page.locator("[data-testid='stSidebar'] input[type='file']").set_input_files(
+    page.get_by_role("tab", name="Add articles").click()
+    page.locator("input[type='file']").set_input_files(
         {"name": "k1.txt", "mimeType": "text/plain", "buffer": NEW_ARTICLE}
     )
     page.wait_for_function(
