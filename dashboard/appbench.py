@@ -93,6 +93,17 @@ def streamlit_server(data_dir: Path, inputs: list[Path] | None = None, env: dict
         log.close()
 
 
+def figure_sizes(at: Any) -> dict[str, int]:
+    """Return how many map markers and timeline bars the app sent to the browser."""
+    import json
+
+    figures = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    points = [len(trace.get("lat") or trace.get("x") or []) for fig in figures for trace in fig["data"]]
+    geo = sum(p for fig in figures for trace, p in zip(fig["data"], points, strict=False)
+              if trace["type"] == "scattergeo")
+    return {"map_points": geo, "timeline_marks": sum(points) - geo}
+
+
 def rerun_times(n: int, repeats: int = 3) -> dict[str, Any]:
     """Return AppTest timings (ms) of filter-change reruns on n synthetic incidents."""
     from streamlit.testing.v1 import AppTest
@@ -105,6 +116,7 @@ def rerun_times(n: int, repeats: int = 3) -> dict[str, Any]:
             started = time.perf_counter()
             at.run()
             first = time.perf_counter() - started
+            sizes = figure_sizes(at)
             changes = [
                 ("weapon=drone", lambda: at.multiselect(key="f_weapons").set_value(["drone"])),
                 ("+ place", lambda: at.multiselect(key="f_places").set_value(["Ain al-Asad Air Base"])),
@@ -133,11 +145,13 @@ def rerun_times(n: int, repeats: int = 3) -> dict[str, Any]:
         "rerun_ms_median": round(statistics.median(every), 1),
         "rerun_ms_max": round(max(every), 1),
         "rerun_ms_by_change": per_change,
+        **sizes,
     }
 
 
 def render_time(url: str, attempts: int = 3) -> dict[str, Any]:
-    """Return seconds from navigation until map markers, timeline bars and table are drawn in Chromium."""
+    """Return seconds from navigation until map markers, timeline bars and table are drawn in Chromium
+    (each attempt in a fresh browser context, so nothing comes from the HTTP cache)."""
     from playwright.sync_api import sync_playwright
 
     times, blocked = [], []
@@ -145,7 +159,8 @@ def render_time(url: str, attempts: int = 3) -> dict[str, Any]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             for _ in range(attempts):
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})  # empty HTTP cache
+                page = context.new_page()
                 page.route("**/*", lambda route: route.continue_() if _local(route.request.url)
                            else (blocked.append(route.request.url), route.abort()))
                 started = time.perf_counter()
@@ -153,7 +168,7 @@ def render_time(url: str, attempts: int = 3) -> dict[str, Any]:
                 for selector in RENDERED_SELECTORS:
                     page.wait_for_selector(selector, state="attached", timeout=60_000)
                 times.append(time.perf_counter() - started)
-                page.close()
+                context.close()
         finally:
             browser.close()
     return {"first_render_s": round(times[0], 2), "render_s_median": round(statistics.median(times), 2),

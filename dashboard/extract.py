@@ -99,7 +99,8 @@ class Candidate:
     extra_evidence: list[Sentence] = field(default_factory=list)
 
 
-_SPECIFICITY = {"country": 4, "continent": 5, "region": 3, "admin1": 3, "district": 2, "city": 1, "town": 1}
+# Coarseness of a place kind; a curated "district" is a city quarter (Green Zone, Mashtal), finer than its city.
+_SPECIFICITY = {"country": 4, "continent": 5, "region": 3, "admin1": 3, "admin2": 2, "near": 2, "city": 1, "town": 1}
 _AIR_DEFENCE = re.compile(
     r"\b(?:air[- ]defen[cs]es?(?: systems?| missiles?)?|surface-to-air missiles?|interceptor missiles?|"
     r"Patriot(?: missiles?| batteries| systems?)?|C-RAM|counter-rocket)\b",
@@ -529,6 +530,32 @@ class ArticlePlaces:
         return out
 
 
+_DEFINITE_SITE = re.compile(
+    r"\b(?:the|that|this)\s+(?:same\s+|sprawling\s+|desert\s+|US\s+|American\s+|coalition\s+)?"
+    r"(?:base|air ?base|airfield|air field|garrison|outpost|compound|installation|embassy|camp|facility)\b",
+    re.I,
+)
+ANTECEDENT_WINDOW = 700  # characters before the sentence in which "the base" looks for the base it means
+
+
+def _antecedent(sentence: Sentence, places: ArticlePlaces) -> list[tuple[Mention, bool]]:
+    """Return the site a definite description ("the base", "the same airfield") refers to: the last one named."""
+    if not _attack_clauses(sentence.text):
+        return []
+    phrase = _DEFINITE_SITE.search(sentence.text)
+    if phrase is None or not any(s <= phrase.start() < e for s, e in _attack_clauses(sentence.text)):
+        return []
+    earlier = [
+        m for m in places.mentions
+        if sentence.start - ANTECEDENT_WINDOW <= m.start < sentence.start and not m.demonym
+        and m.place.kind in ("site", "airport", "district")
+    ]
+    if not earlier:
+        return []
+    site = earlier[-1].place
+    return [(Mention(phrase.group(0), phrase.start(), phrase.end(), site), False)]
+
+
 def _analyse_sentence(sentence: Sentence, places: ArticlePlaces, article_date: date | None, skip: int = 0
                       ) -> list[Candidate]:
     """Return the incident candidates one sentence reports (none for context, threats or summaries).
@@ -543,7 +570,7 @@ def _analyse_sentence(sentence: Sentence, places: ArticlePlaces, article_date: d
     if lx.HABITUAL.search(text) and not (dated and dated.precision == 1):
         return []
     mentions = places.in_sentence(sentence, ((d.start, d.end) for d in _dates_in(text, article_date)))
-    kept = _event_mentions(text, mentions)
+    kept = _event_mentions(text, mentions) or _antecedent(sentence, places)
     if not kept:
         return []
     if all(specificity(m.place) >= 3 for m, _ in kept):
@@ -743,7 +770,8 @@ def _same_incident(a: Candidate, b: Candidate) -> bool:
     if a.event_date is None or b.event_date is None:
         return True
     if a.time_precision == 1 and b.time_precision == 1:
-        return a.event_date == b.event_date
+        # A region and the town inside it, a night apart ("overnight" vs "early on Tuesday"): one strike.
+        return abs((a.event_date - b.event_date).days) <= (1 if nested and not same_place else 0)
     return abs((a.event_date - b.event_date).days) <= 31
 
 

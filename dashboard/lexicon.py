@@ -79,7 +79,7 @@ IRREALIS = re.compile(
     r"respond(?:ing)? to|reserv\w+ the right|protect\w*\b[^.;]{0,40}\bfrom|"
     r"(?:for|of|against|from|stop|avoid|accused of|responsible for)\s+(?:\w+\s+)?(?=\w+ing\b)|"
     r"(?:pause|halt|suspen\w+|stop|end|cessation|resum\w+|wave|campaign|string|spate)\s+(?:in|of|to)?\s*"
-    r"(?:their|its|the|such)?\s*$)",
+    r"(?:their|its|the|such)?\s*(?=(?:\w+\s+)?(?:attacks?|strikes?|operations?)\b))",
     re.I,
 )
 # Counted or habitual mentions: many attacks summarised, not one incident.
@@ -99,7 +99,7 @@ HABITUAL = re.compile(
 NEGATED = re.compile(
     r"\b(?:no (?:attack|strike)s?\s+(?:has|have|had|was|were)|(?:has|have|had) not been (?:attacked|hit|targeted)|"
     r"denied (?:any )?(?:involvement|responsibility|carrying out)|"
-    r"(?:was|were|had|has|have) not (?:been )?(?:hit|struck|attacked|targeted|damaged))\b",
+    r"(?:was|were|had|has|have) not (?:been )?(?:hit|struck|attacked|targeted|damaged|claimed))\b",
     re.I,
 )
 # Clause openers after which places are context (a cause, a comparison, a reaction).

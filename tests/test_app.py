@@ -73,7 +73,8 @@ class RecordingStorage(MemoryMediaFileStorage):
 
     files: dict[str, bytes] = {}
 
-    def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):  # noqa: D102
+    def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
+        """Record the file's bytes under its name, then store it as usual."""
         if isinstance(path_or_data, bytes) and filename:
             RecordingStorage.files[filename] = path_or_data
         return super().load_and_get_id(path_or_data, mimetype, kind, filename)
@@ -97,6 +98,7 @@ def make_app(monkeypatch, tmp_path, tables):
     st.cache_data.clear()
 
     def run(params: dict[str, str | list[str]] | None = None, tab: str | None = None) -> AppTest:
+        """Run the app once (URL params and open tab preset) and check it raised nothing."""
         at = AppTest.from_file(APP, default_timeout=60)
         for key, value in (params or {}).items():
             at.query_params[key] = value

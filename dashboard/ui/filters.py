@@ -109,7 +109,7 @@ def render_filters(counts_by_view: dict[str, dict[str, dict[str, int]]]) -> Filt
             _multiselect(name, table)
         st.multiselect("Geo precision", [1, 2, 3], key=KEY + "geo_precision", placeholder="any",
                        format_func=lambda v: f"{v}: {GEO_PRECISION[v]}")
-        st.button("Reset filters", on_click=reset_filters, use_container_width=True)
+        st.button("Reset filters", on_click=reset_filters, width="stretch")
     filters = _filters_from_state()
     params = filters_to_params(filters)
     if params != filters_to_params(filters_from_params(url_params())):
