@@ -137,7 +137,8 @@ def _relative_day(m: re.Match[str], article_date: date | None) -> tuple[date, in
     if article_date is None:
         return None
     rel = m["rel"].lower()
-    back = 2 if rel.startswith("the day before") else 1 if rel.startswith(("yesterday", "last night", "overnight")) else 0
+    previous_day = rel.startswith(("yesterday", "last night", "overnight"))
+    back = 2 if rel.startswith("the day before") else 1 if previous_day else 0
     return article_date - timedelta(days=back), DAY
 
 

@@ -29,7 +29,8 @@ def test_extract_reports_bad_files_and_keeps_good_ones(tmp_path: Path):
     (tmp_path / "good.txt").write_text("date 2024-01-21 Rockets struck Ain al-Asad air base on Saturday.\n")
     (tmp_path / "empty.txt").write_text("")
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 50)
-    (tmp_path / "broken.jsonl").write_text('{"text": "A drone hit Harir air base on Monday.", "date": "2024-01-22"}\n{oops\n')
+    good = '{"text": "A drone hit Harir air base on Monday.", "date": "2024-01-22"}'
+    (tmp_path / "broken.jsonl").write_text(good + "\n{oops\n")
     result = run("extract", str(tmp_path), "--format", "jsonl")
     assert result.returncode == 0
     rows = [json.loads(line) for line in result.stdout.splitlines()]
