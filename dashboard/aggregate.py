@@ -84,13 +84,25 @@ def _bins(dates: pd.Series, freq: str) -> pd.Series:
     return stamps.dt.to_period("W-SUN" if freq == "W" else "M").dt.start_time
 
 
+def main_span(dates: pd.Series, tail: float = 0.02) -> tuple[str, str]:
+    """Return the (first, last) ISO dates of the bulk of the rows: with 50+ dates, the 2% at either end
+    are left out so one stray date (a 2020 anniversary) does not stretch the timeline; "" when none."""
+    known = dates[dates != ""].sort_values(ignore_index=True)
+    if known.empty:
+        return "", ""
+    if len(known) < 50:
+        return str(known.iloc[0]), str(known.iloc[-1])
+    cut = int(len(known) * tail)
+    return str(known.iloc[cut]), str(known.iloc[len(known) - 1 - cut])
+
+
 def dated(df: pd.DataFrame, dates: pd.Series | None = None) -> tuple[pd.DataFrame, str]:
-    """Return the dated rows with a "bin" column, and the bin size chosen from their span."""
+    """Return the dated rows with a "bin" column, and the bin size chosen from their main span."""
     dates = effective_dates(df) if dates is None else dates
     keep = dates != ""
     if not keep.any():
         return df.iloc[0:0].assign(bin=pd.Series(dtype="datetime64[ns]")), "D"
-    freq = choose_freq(dates[keep].min(), dates[keep].max())
+    freq = choose_freq(*main_span(dates[keep]))
     out = df[keep].assign(bin=_bins(dates[keep], freq))
     return out, freq
 

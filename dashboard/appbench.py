@@ -99,9 +99,20 @@ def figure_sizes(at: Any) -> dict[str, int]:
 
     figures = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
     traces = [trace for fig in figures for trace in fig["data"]]
-    geo = sum(len(t.get("lat") or []) for t in traces if t["type"] == "scattergeo")
-    other = sum(len(t.get("x") or []) for t in traces if t["type"] != "scattergeo")
+    geo = sum(_array_length(t.get("lat")) for t in traces if t["type"] == "scattergeo")
+    other = sum(_array_length(t.get("x")) for t in traces if t["type"] != "scattergeo")
     return {"map_points": geo, "timeline_marks": other}
+
+
+def _array_length(value: Any) -> int:
+    """Return the length of a plotly JSON array (a list, or a typed array {"dtype", "bdata"})."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(value, dict) and "bdata" in value:
+        return len(base64.b64decode(value["bdata"])) // np.dtype(value["dtype"]).itemsize
+    return len(value or [])
 
 
 def rerun_times(n: int, repeats: int = 3) -> dict[str, Any]:

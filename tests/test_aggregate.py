@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.aggregate import choose_freq, place_summary, swimlane_counts, timeline_counts
+from dashboard.aggregate import choose_freq, main_span, place_summary, swimlane_counts, timeline_counts
 from dashboard.synthetic import synthetic_incidents
 
 
@@ -91,3 +91,13 @@ def test_timeline_bars_carry_an_article_title(small):
     out, _ = timeline_counts(small, "weapon", titles={"A2": "Second", "A1": "First"})
     assert out.loc[out["bin"] == pd.Timestamp("2024-01-09"), "title"].tolist() == ["Second"]
     assert out.loc[out["bin"] == pd.Timestamp("2024-01-01"), "title"].tolist() == ["First"]
+
+
+def test_main_span_drops_a_stray_date():
+    """With many dates, one far-off date does not stretch the span (or the bin size)."""
+    dates = pd.Series(["2020-01-08"] + [f"2024-02-{d:02d}" for d in range(1, 29)] * 2)
+    assert main_span(dates) == ("2024-02-01", "2024-02-28")
+    assert main_span(dates.head(10)) == ("2020-01-08", "2024-02-09")
+    assert main_span(pd.Series(["", ""])) == ("", "")
+    df = synthetic_incidents(len(dates), seed=5).assign(event_date=dates.to_numpy())
+    assert timeline_counts(df)[1] == "D"

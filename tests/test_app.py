@@ -65,6 +65,7 @@ def fixture_tables() -> SyntheticTables:
         }
     )[ARTICLE_COLUMNS].astype("string")
     articles.loc[0, "text"] = "A rocket attack targeted Ain al-Asad Air Base. Officials named the quarry."
+    articles.loc[2, "title"] = "<b onmouseover=alert(2)>Harir</b> report"
     return SyntheticTables(articles, synthetic_reports(incidents), incidents)
 
 
@@ -128,7 +129,7 @@ def test_start_shows_every_incident_and_headline(make_app, tables):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Incidents"] == "5"
     assert metrics["Places"] == "5"
-    assert metrics["Date span"] == "2023-11-05 – 2024-03-10"
+    assert metrics["Date span"] == "2023-11-05 → 2024-03-10"
 
 
 FILTER_CASES = [
@@ -240,7 +241,8 @@ def test_reader_escapes_hostile_article_text(make_app, tables):
     body = "".join(h.proto.body for h in at.html)
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
     assert "&lt;img src=x onerror=alert(1)&gt;" in body
-    assert "<script" not in body and "<img" not in body
+    assert "&lt;b onmouseover=alert(2)&gt;Harir&lt;/b&gt; report" in body
+    assert "<script" not in body and "<img" not in body and "<b " not in body
     assert '<span class="ev">' in body
 
 
@@ -336,3 +338,19 @@ def test_map_extent_ignores_far_away_strays():
     extent = map_extent(places)
     assert extent["lonaxis_range"][0] > 30 and extent["lonaxis_range"][1] < 55
     assert extent["lataxis_range"][0] < 33.3 and extent["lataxis_range"][1] > 36.5
+
+
+def test_many_incidents_send_few_marks(monkeypatch, tmp_path):
+    """20k synthetic incidents still reach the browser as a few dozen markers and at most a few thousand bars."""
+    from dashboard.appbench import figure_sizes
+
+    monkeypatch.setenv("INCIDENT_DASHBOARD_SYNTHETIC", "20000")
+    monkeypatch.setenv("INCIDENT_DASHBOARD_DATA", str(tmp_path))
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception
+    sizes = figure_sizes(at)
+    assert 0 < sizes["map_points"] <= 100
+    assert 0 < sizes["timeline_marks"] <= 3000
+    assert len(at.dataframe[0].value) == 1000  # the table is capped; the downloads hold every row

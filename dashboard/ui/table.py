@@ -24,16 +24,16 @@ DISPLAY_COLUMNS: list[str] = [
 def render_headline(df: pd.DataFrame, dates: pd.Series, loaded: Loaded, view: str) -> None:
     """Draw the headline row: rows, places, articles, date span, fatalities, injured."""
     dates = dates[dates != ""]
-    span = f"{dates.min()} – {dates.max()}" if len(dates) else "–"
     if view == "reports":
         n_articles = int(df["article_id"].nunique())
     else:
         n_articles = count_articles(loaded.pairs, loaded.tables.incidents, df)
-    cols = st.columns([1, 1, 1, 3, 1, 1])
+    span = f"{dates.min()} → {dates.max()}" if len(dates) else "–"
+    cols = st.columns([0.8, 0.8, 0.8, 3.4, 0.9, 0.9])
     cols[0].metric(view.capitalize(), f"{len(df):,}")
     cols[1].metric("Places", f"{df['location'].nunique():,}")
     cols[2].metric("Articles", f"{n_articles:,}")
-    cols[3].metric("Date span", span)
+    cols[3].metric("Date span", span, help="First and last date in view (event date, else article date)")
     cols[4].metric("Fatalities", f"{int(pd.to_numeric(df['fatalities'], errors='coerce').sum()):,}")
     cols[5].metric("Injured", f"{int(pd.to_numeric(df['injured'], errors='coerce').sum()):,}")
 

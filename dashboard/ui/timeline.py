@@ -9,7 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.aggregate import FREQ_LABELS, swimlane_counts, timeline_counts
+from dashboard.aggregate import FREQ_LABELS, main_span, swimlane_counts, timeline_counts
+from dashboard.query import effective_dates
 from dashboard.ui.filters import set_dates
 from dashboard.ui.map import colour_for
 
@@ -89,6 +90,19 @@ def swimlane_figure(cells: pd.DataFrame, freq: str) -> go.Figure:
     return fig
 
 
+def _frame_main_span(figure: go.Figure, dates: pd.Series, freq: str) -> int:
+    """Set the x-axis to the bulk of the dates (see aggregate.main_span); return how many lie outside."""
+    first, last = main_span(dates)
+    if not first:
+        return 0
+    known = dates[dates != ""]
+    outside = int(((known < first) | (known > last)).sum())
+    if outside:
+        pad = pd.Timedelta(days={"D": 1, "W": 7, "M": 31}[freq])
+        figure.update_xaxes(range=[pd.Timestamp(first) - pad, pd.Timestamp(last) + pad])
+    return outside
+
+
 def render_timeline(df: pd.DataFrame, titles: Mapping[str, str], dates: pd.Series | None = None) -> None:
     """Draw the timeline for the filtered rows (stacked bars or per-place strips)."""
     left, right = st.columns(2)
@@ -107,7 +121,9 @@ def render_timeline(df: pd.DataFrame, titles: Mapping[str, str], dates: pd.Serie
     if figure is None:
         st.info("No dated incidents in the current view.")
         return
+    outside = _frame_main_span(figure, effective_dates(df) if dates is None else dates, freq)
     st.plotly_chart(figure, key=TIMELINE_KEY, on_select=_on_select, selection_mode=("box", "points"),
                     config={"displaylogo": False})
+    note = f" {outside} outlying date(s) outside this view (double-click the chart to see all)." if outside else ""
     st.caption(f"Incidents per {FREQ_LABELS[freq]} (event date, else article date). "
-               "Box-select a range to narrow the date filter.")
+               f"Box-select a range to narrow the date filter.{note}")

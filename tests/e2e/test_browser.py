@@ -85,6 +85,7 @@ def test_map_draws_seed_sites_and_borders_offline(page, watch, server, screensho
     assert outlines and max(outlines) > 1000, "no country outlines drawn"
     assert any(url.endswith(f"/app/static/world_{MAP_RESOLUTION}m.json") and status == 200 for url, status in basemap)
     screenshot(page.locator(MAP).first, "map.png")
+    screenshot(page.locator("[data-testid='stAppViewContainer']"), "overview.png")
     assert_clean(page, watch)
 
 
