@@ -134,6 +134,7 @@ def _run_geocode(args: argparse.Namespace) -> int:
 def _register_evaluate(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("evaluate", help="measure extraction quality on the gold labels and geocoding on TR-News")
     p.add_argument("--gold", default=None, help="gold JSONL file or folder (default: tests/gold/)")
+    p.add_argument("--base", default=None, help="folder the gold `file` paths are relative to (default: the repo)")
     p.add_argument("--trnews", default=None, help="TR-News XML (default: ../shared/benchmarks/tr-news/TR-News.xml)")
     p.add_argument("--write", default=None, help="also write the report as markdown to this file")
     p.add_argument("--quiet", action="store_true", help="omit the list of misses and false positives")
@@ -144,7 +145,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     """Print the quality report (and write it as markdown when asked)."""
     from dashboard.evaluate import run_evaluation
 
-    return run_evaluation(args.gold, args.trnews, args.write, verbose=not args.quiet)
+    return run_evaluation(args.gold, args.trnews, args.write, verbose=not args.quiet, base=args.base)
 
 
 def _register_bench(sub: argparse._SubParsersAction) -> None:

@@ -196,13 +196,19 @@ def grouping_scores(pairs: list[tuple[str, str]]) -> dict[str, float]:
     }
 
 
-def evaluate_extraction(gold_path: Path | str | None = None, gazetteer: Gazetteer | None = None) -> Scores:
-    """Run the pipeline on every article the gold labels and return the scores."""
+def evaluate_extraction(
+    gold_path: Path | str | None = None, gazetteer: Gazetteer | None = None, base: Path | str | None = None
+) -> Scores:
+    """Run the pipeline on every article the gold labels and return the scores.
+
+    Gold `file` paths are relative to `base` (default: the repository).
+    """
+    root = Path(base or REPO_DIR).resolve()
     gold = read_gold(gold_path)
     files = sorted({str(g["file"]).split("#")[0] for g in gold})
-    loaded = load_articles([REPO_DIR / f for f in files])
+    loaded = load_articles([root / f for f in files])
     articles = loaded.articles.copy()
-    articles["source_file"] = [str(Path(s.split("#")[0]).resolve().relative_to(REPO_DIR)) + (
+    articles["source_file"] = [str(Path(s.split("#")[0]).resolve().relative_to(root)) + (
         "#" + s.split("#")[1] if "#" in s else "") for s in articles["source_file"]]
     reports = assign_incidents(extract_table(articles, gazetteer or load_gazetteer()))
     by_article = {k: v.to_dict(orient="records") for k, v in reports.groupby("article_id")} if len(reports) else {}
@@ -249,10 +255,11 @@ def format_report(metrics: dict[str, float], scores: Scores, trnews: str, verbos
     return "\n".join(lines)
 
 
-def run_evaluation(gold: str | None, trnews_path: str | None, write: str | None, verbose: bool = True) -> int:
+def run_evaluation(gold: str | None, trnews_path: str | None, write: str | None, verbose: bool = True,
+                   base: str | None = None) -> int:
     """Evaluate extraction (and TR-News geocoding when the file is there); print and optionally write markdown."""
     gazetteer = load_gazetteer()
-    scores = evaluate_extraction(gold, gazetteer)
+    scores = evaluate_extraction(gold, gazetteer, base)
     metrics = scores.metrics()
     trnews = ""
     path = Path(trnews_path) if trnews_path else DEFAULT_TRNEWS

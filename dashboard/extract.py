@@ -556,12 +556,48 @@ def _antecedent(sentence: Sentence, places: ArticlePlaces) -> list[tuple[Mention
     return [(Mention(phrase.group(0), phrase.start(), phrase.end(), site), False)]
 
 
+def _context_clause(text: str) -> re.Match[str] | None:
+    """Return the opener of the sentence's cause/reaction clause ("in response to", "since the"), if any."""
+    first_trigger = lx.TRIGGER.search(text)
+    if not first_trigger:
+        return None
+    return next((m for m in lx.CONTEXT_CLAUSE.finditer(text) if m.start() > first_trigger.start()), None)
+
+
+def _specific_reference(text: str, article_date: date | None) -> bool:
+    """Return True when a clause names one specific past attack: an attack word plus a day, casualties or weapon."""
+    if not lx.TRIGGER.search(text):
+        return False
+    has_day = any(d.precision == 1 for d in _dates_in(text, article_date))
+    return has_day or find_casualties(text) != (None, None) or find_weapon(text) != "unknown"
+
+
 def _analyse_sentence(sentence: Sentence, places: ArticlePlaces, article_date: date | None, skip: int = 0
                       ) -> list[Candidate]:
     """Return the incident candidates one sentence reports (none for context, threats or summaries).
 
+    A cause or reaction clause ("in response to the Feb. 15 rocket attack near Erbil airport that killed a
+    contractor") is read on its own: it adds an incident only when it names one specific attack at a town or site.
     The first `skip` characters (a wire dateline) hold no event date.
     """
+    opener = _context_clause(sentence.text)
+    if opener is None:
+        return _analyse_part(sentence, places, article_date, skip)
+    cut = opener.start()
+    main = Sentence(sentence.start, sentence.start + cut, sentence.text[:cut], sentence.paragraph)
+    found = _analyse_part(main, places, article_date, skip)
+    rest_text = sentence.text[opener.end() :]
+    if _specific_reference(rest_text, article_date):
+        rest = Sentence(sentence.start + opener.end(), sentence.end, rest_text, sentence.paragraph)
+        found += [c for c in _analyse_part(rest, places, article_date, 0) if specificity(c.place) <= 1]
+    for candidate in found:
+        candidate.sentence = sentence
+    return found
+
+
+def _analyse_part(sentence: Sentence, places: ArticlePlaces, article_date: date | None, skip: int = 0
+                  ) -> list[Candidate]:
+    """Return the incident candidates of one sentence or clause."""
     text = sentence.text
     trigger = lx.TRIGGER.search(text)
     if not trigger or lx.NEGATED.search(text) or not _realised(text):

@@ -128,7 +128,37 @@ FACILITY_WORDS = {"hospital", "church", "cathedral", "mosque", "museum", "galler
                   "embassy", "consulate", "ministry", "headquarters", "camp", "base", "stade", "arena", "clinic"}
 MONTHS = {"january", "february", "april", "june", "july", "august", "september", "october", "november",
           "december"}
-NAME_STOP = COMMON_WORDS | MONTHS
+# calendar words are never places, not even after "in" ("in Jan. 2024", "on Friday")
+NEVER_PLACES = MONTHS | {"march", "may", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+                         "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                         "sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat"}
+# more English words (numbers, news nouns and verbs, short given names) that GeoNames also lists as towns
+EXTRA_COMMON = {
+    "one", "three", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "hundred", "thousand",
+    "million", "many", "several", "most", "same", "such", "other", "each", "every", "both", "either", "neither",
+    "car", "cars", "force", "forces", "said", "says", "told", "added", "asked", "called", "named", "according",
+    "killed", "wounded", "injured", "struck", "fired", "launched", "targeted", "attack", "attacks", "strike",
+    "strikes", "drone", "drones", "rocket", "rockets", "missile", "missiles", "army", "air", "troops",
+    "officials", "official", "security", "defense", "defence", "government", "group", "groups", "militia",
+    "militias", "coalition", "operation", "operations", "border", "tower", "village", "town", "region",
+    "morning", "evening", "night", "week", "month", "year", "today", "tonight", "yesterday", "tomorrow",
+    "meanwhile", "despite", "amid", "until", "later", "earlier", "next", "previous", "pat", "don", "mark",
+    "bill", "max", "ray", "guy", "art", "jack", "will", "gun", "guns", "fire", "blast", "crash", "victim",
+    "victims", "soldier", "soldiers", "base", "bases", "camp", "station", "minister", "secretary", "spokesman",
+}
+NAME_STOP = COMMON_WORDS | NEVER_PLACES | EXTRA_COMMON
+# words before a capitalised run that make it a person's name ("Maj. Gen. Pat Ryder", "spokesman Pat Ryder")
+PERSON_TITLES = {"mr", "mrs", "ms", "dr", "sgt", "gen", "maj", "lt", "col", "capt", "cpl", "spc", "pvt", "pfc",
+                 "adm", "cmdr", "sen", "rep", "gov", "brig", "secretary", "minister", "president", "premier",
+                 "chancellor", "spokesman", "spokeswoman", "spokesperson", "commander", "colonel", "captain",
+                 "sergeant", "lieutenant", "admiral", "senator", "governor", "mayor", "ambassador", "envoy",
+                 "sheikh", "ayatollah", "imam", "cleric", "corporal"}
+TITLE_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "sgt", "gen", "maj", "lt", "col", "capt", "cpl", "spc", "pvt", "pfc",
+                       "adm", "cmdr", "sen", "rep", "gov", "brig"}
+CAPITAL_TITLES = {"general", "king", "queen", "prince", "princess", "judge", "pope", "emir", "sultan", "saint"}
+PROXIMITY_MAX = 2.0  # the largest bonus _proximity_bonus gives
+SHORT_NAME = 4  # alternate or diacritic-folded names this short need a big place or its country in the text
+SHORT_NAME_POPULATION = 100_000
 
 # Country points as GeoNames places them (large countries, where a plain lat/lng table is far off).
 COUNTRY_POINTS: dict[str, tuple[float, float]] = {
@@ -807,6 +837,10 @@ class Span:
     demonym: bool = False
     prefer: tuple[str, ...] = ()
     context_only: bool = False
+    cue: bool = False  # a locative word ("in", "near", "town of") comes right before it
+    weak: bool = False  # a common word without a cue: kept only when the text names the same place with a cue
+    words: int = 1  # tokens of the name itself (without a site suffix)
+    unknown_suffix: bool = False  # "<Name> air base" where the whole phrase is in no gazetteer
 
 
 class Gazetteer:
@@ -826,6 +860,10 @@ class Gazetteer:
         self._priors: dict[int, float] = {}
         self._place_cache: dict[int, Place] = {}
         self._kinds_cache: dict[str, frozenset[str]] = {}
+        self._start_cache: dict[str, bool] = {}
+        self._lower_re: dict[str, re.Pattern] = {}
+        self._static: dict[tuple, list[tuple[int, int, tuple, float]]] = {}
+        self._risky: dict[str, frozenset[int]] = {}
         self._pop_cache: dict[str, int] = {}
         self._site_kinds = {row["name"].strip(): _public_site_kind(row.get("kind", "")) for row in read_sites()}
         self._qualifier_cache: dict[str, frozenset[str]] = {}
@@ -894,11 +932,11 @@ class Gazetteer:
             if sp.demonym:
                 pid = self.demonyms.get(sp.key)
             elif _qualifier(text, sp.end):
-                pid = self._best_for_key(sp.key, ctx, text, sp.start, sp.end, country_hint, sp.prefer)
+                pid = self._best_for_key(sp.key, ctx, text, sp.start, sp.end, country_hint, sp.prefer, True)
             else:
                 mk = (sp.key, sp.prefer)
                 if mk not in memo:
-                    memo[mk] = self._best_for_key(sp.key, ctx, text, sp.start, sp.end, country_hint, sp.prefer)
+                    memo[mk] = self._best_for_key(sp.key, ctx, text, sp.start, sp.end, country_hint, sp.prefer, True)
                 pid = memo[mk]
             if pid is not None:
                 out.append(Mention(text[sp.start:sp.end], sp.start, sp.end, self.place(pid), sp.demonym))
@@ -1013,27 +1051,78 @@ class Gazetteer:
         return (), prefer
 
     def _best_for_key(self, key: str, ctx: Context, text: str | None, start: int | None, end: int | None,
-                      country_hint: str | None, prefer: tuple[str, ...] = ()) -> int | None:
-        """Return the best-scoring place id for a key in its context, or None."""
+                      country_hint: str | None, prefer: tuple[str, ...] = (), mention: bool = False) -> int | None:
+        """Return the best-scoring place id for a key in its context, or None (mention: skip doubtful short names)."""
         codes, prefer = self._candidates(key, prefer)
+        if mention and codes:
+            codes = self._plausible_codes(key, codes, ctx, country_hint)
         if not codes:
             return None
         if len(codes) == 1:
             return codes[0] // 2
         qualifier = _qualifier(text, end)
+        scored = []
+        top = -1e9
+        for _code, pid, p, prior in self._static_scores(codes, prefer):
+            score = prior + self._context_score(p, ctx, country_hint, qualifier, key)
+            scored.append((score, pid, p))
+            if score > top:
+                top = score
         best, best_score = None, -1e9
-        for code in codes:
-            pid, alt = code // 2, code % 2
-            p = self.places[pid]
-            score = self._prior(pid) - (ALT_NAME_PENALTY if alt else 0.0)
-            if p[P_KIND] in prefer:
-                score += 20.0
-            score += self._context_score(p, ctx, country_hint, qualifier, key)
-            if ctx.points and p[P_KIND] in ("city", "admin1", "admin2"):
-                score += _proximity_bonus(p[P_LAT], p[P_LON], ctx.points, key)
+        points = ctx.points
+        for score, pid, p in scored:
+            if score + PROXIMITY_MAX < top:  # proximity cannot lift it to the top
+                continue
+            if points and p[P_KIND] in ("city", "admin1", "admin2"):
+                score += self._proximity(ctx, pid, p, key)
             if score > best_score:
                 best, best_score = pid, score
         return best
+
+    def _static_scores(self, codes: tuple[int, ...], prefer: tuple[str, ...]) -> list[tuple[int, int, tuple, float]]:
+        """Return (code, place id, place, context-free score) for candidate codes (memoised)."""
+        ck = (codes, prefer)
+        out = self._static.get(ck)
+        if out is None:
+            out = []
+            for code in codes:
+                pid = code // 2
+                p = self.places[pid]
+                score = self._prior(pid) - (ALT_NAME_PENALTY if code % 2 else 0.0)
+                out.append((code, pid, p, score + (20.0 if p[P_KIND] in prefer else 0.0)))
+            if len(self._static) > 50_000:
+                self._static.clear()
+            self._static[ck] = out
+        return out
+
+    def _proximity(self, ctx: Context, pid: int, p: tuple, key: str) -> float:
+        """Return the proximity bonus of a candidate, updating a per-text memo as context points are added."""
+        memo = ctx.proximity.get((pid, key))
+        points = ctx.points
+        if memo is not None and memo[0] == len(points):
+            return memo[1]
+        seen = memo[0] if memo is not None else 0
+        best = memo[2] if memo is not None else 1e18
+        d2 = _nearest_d2(p[P_LAT], p[P_LON], points, key, seen)
+        best = min(best, d2)
+        km = math.sqrt(best) * 111.2
+        bonus = 2.0 if km < 150 else 1.0 if km < 400 else 0.0
+        ctx.proximity[(pid, key)] = (len(points), bonus, best)
+        return bonus
+
+    def _plausible_codes(self, key: str, codes: tuple[int, ...], ctx: Context,
+                         country_hint: str | None) -> tuple[int, ...]:
+        """Return codes without short alternate or accent-folded names of small towns in countries not named."""
+        risky = self._risky.get(key)
+        if risky is None:
+            risky = self._risky[key] = frozenset(
+                c for c in codes if len(key) <= SHORT_NAME and " " not in key
+                and self.places[c // 2][P_POP] < SHORT_NAME_POPULATION and self.places[c // 2][P_KIND] == "city"
+                and (c % 2 or self.places[c // 2][P_NAME].casefold() != key))
+        if not risky:
+            return codes
+        return tuple(c for c in codes if c not in risky or self.places[c // 2][P_ISO3] in ctx.countries
+                     or self.places[c // 2][P_ISO3] == country_hint)
 
     def _context_score(self, p: tuple, ctx: Context, country_hint: str | None, qualifier: str,
                        key: str = "") -> float:
@@ -1072,12 +1161,14 @@ class Gazetteer:
         points: list[tuple[float, float, str]] = []
         point_keys: set[str] = set()
         memo: dict[tuple[str, bool, tuple[str, ...]], int | None] = {}
+        ambiguous: set[str] = set()
         for sp in spans:
             mk = (sp.key, sp.demonym, sp.prefer)
             if mk not in memo:
                 memo[mk] = self._context_free_pid(sp)
             pid = memo[mk]
             if pid is None:
+                ambiguous.add(sp.key)
                 continue
             p = self.places[pid]
             if (p[P_KIND] in ("city", "site", "airport") or (p[P_KIND] == "admin1" and p[P_POP] < 5_000_000)) \
@@ -1091,17 +1182,17 @@ class Gazetteer:
                 admin1.add(sp.key)
         country = votes.most_common(1)[0][0] if votes else None
         ctx = Context(spans=spans, country=country, countries=set(votes), admin1_keys=admin1, points=points)
-        if COHERENCE_PASS:
-            ctx.points = points + self._resolved_points(ctx, text, {key for *_, key in points})
+        if COHERENCE_PASS and ambiguous:
+            ctx.points = points + self._resolved_points(ctx, text, ambiguous)
         return ctx
 
-    def _resolved_points(self, ctx: Context, text: str, known: set[str]) -> list[tuple[float, float, str]]:
+    def _resolved_points(self, ctx: Context, text: str, ambiguous: set[str]) -> list[tuple[float, float, str]]:
         """Return the points of the text's ambiguous town names as resolved with the first-pass context."""
         out = []
         for sp in ctx.spans:
-            if sp.demonym or sp.key in known:
+            if sp.demonym or sp.key not in ambiguous:
                 continue
-            known.add(sp.key)
+            ambiguous.discard(sp.key)
             pid = self._best_for_key(sp.key, ctx, text, sp.start, sp.end, None, sp.prefer)
             if pid is not None and self.places[pid][P_KIND] in ("city", "admin2", "site", "airport"):
                 out.append((self.places[pid][P_LAT], self.places[pid][P_LON], sp.key))
@@ -1112,6 +1203,8 @@ class Gazetteer:
         if sp.demonym:
             return self.demonyms.get(sp.key)
         codes, _ = self._candidates(sp.key, sp.prefer)
+        if codes:
+            codes = self._plausible_codes(sp.key, codes, EMPTY_CONTEXT, None)
         if not codes:
             return None
         ranked = sorted((self._prior(c // 2) - (ALT_NAME_PENALTY if c % 2 else 0.0), c // 2) for c in codes)
@@ -1128,24 +1221,44 @@ class Gazetteer:
     def scan(self, text: str) -> list[Span]:
         """Return raw, non-overlapping name spans in text (longest known key from each capitalised token)."""
         spans: list[Span] = []
+        persons: set[str] = set()
         consumed = 0
-        for m in START_RE.finditer(text):
+        starts = self._start_cache
+        for m in CAP_RE.finditer(text):
             s = m.start()
-            if s < consumed or not (m.group(1) or text[s].isupper()):
+            if s < consumed or (s and text[s - 1].isalnum()):
                 continue
-            first = norm_token(TOKEN_RE.match(text, s).group())  # type: ignore[union-attr]
-            if not (first in self.prefixes or first in self.mention_keys or first in self.demonyms
-                    or first in LEADING_DROP):
+            word = m.group()
+            ok = starts.get(word)
+            if ok is None:
+                ok = starts[word] = word[0].isupper() and self._can_start(word)
+            if s > 2 and text[s - 1] in "-‐":  # "al-Asad", "ar-Ramadi": start at the article
+                c = _connector_start(text, s - 1)
+                if c is not None and c >= consumed:
+                    s, ok = c, True
+            if not ok:
                 continue
             toks = Tokens(text, s)
             found = self._match_at(text, toks)
             if found is None:
                 continue
             span, j = found
-            if self._accept(text, toks, j, span):
+            if self._accept(text, toks, j, span, persons):
                 spans.append(span)
                 consumed = span.end
-        return spans
+        return self._discourse_filter(spans, persons) if spans else spans
+
+    def _can_start(self, word: str) -> bool:
+        """Return whether a capitalised word can begin a name, demonym or 'the/al' + name."""
+        first = norm_token(word.split("_")[0])
+        return first in self.prefixes or first in self.mention_keys or first in self.demonyms or first in LEADING_DROP
+
+    @staticmethod
+    def _discourse_filter(spans: list[Span], persons: set[str]) -> list[Span]:
+        """Drop weak spans whose name never has a locative cue in the text, and names used for people here."""
+        confirmed = {sp.key for sp in spans if sp.cue}
+        return [sp for sp in spans if not (sp.weak and sp.key not in confirmed)
+                and not (sp.key in persons and not sp.cue and not sp.demonym)]
 
     def _match_at(self, text: str, toks: Tokens) -> tuple[Span, int] | None:
         """Return the longest key starting at token 1 (with a site suffix if one follows), or None."""
@@ -1186,7 +1299,7 @@ class Gazetteer:
         key, j, dem = best
         if t0.casefold() == "the" and j > 2:  # "the Green Zone": the article is not part of the name
             s0 = toks.get(2)[0]  # type: ignore[index]
-        span = Span(s0, toks.get(j - 1)[1], key, dem)  # type: ignore[index]
+        span = Span(s0, toks.get(j - 1)[1], key, dem, words=j - 1)  # type: ignore[index]
         if not dem and SUFFIX_PEEK_RE.match(text, span.end):
             j = self._extend_suffix(text, toks, j, span)
         return span, j
@@ -1216,6 +1329,7 @@ class Gazetteer:
                     nxt = k + 1
                 elif not (phrase == "base" and self._kinds(span.key) & {"site", "airport"}):
                     span.end, span.prefer, span.key = tok[1], SUFFIXES[phrase], full
+                    span.unknown_suffix = True
                     nxt = k + 1
         return nxt
 
@@ -1231,37 +1345,97 @@ class Gazetteer:
             kinds = self._kinds_cache[key] = frozenset(self.places[c // 2][P_KIND] for c in self.codes(key))
         return kinds
 
-    def _accept(self, text: str, toks: Tokens, j: int, span: Span) -> bool:
+    def _accept(self, text: str, toks: Tokens, j: int, span: Span, persons: set[str]) -> bool:
         """Return whether a match is a place here (common words need a cue; person/org names are skipped)."""
         if span.demonym:
             return True
-        kinds = self._kinds(span.key) if not span.prefer else {"site"}
-        specific = bool(kinds & {"country", "site", "airport", "region", "continent"}) or (
-            "admin1" in kinds and self._largest_pop(span.key) >= 100_000)
-        single = j == 2
-        first, before = toks.get(1), toks.get(0)
-        prev = before[2].casefold() if before else ""
-        cue = prev in LOCATIVE_CUES and _joinable(text, before[1], first[0], loose=True)  # type: ignore[index]
+        key = span.key
         if span.key in DOTTED_ABBREVIATIONS:  # "Ky." / "B.C." only with their final period
             return text.startswith(".", span.end)
-        if single and span.key in NAME_STOP:
-            return cue
+        base = _strip_suffix(key) if span.unknown_suffix else key
+        single = span.words == 1
+        if single and base in NEVER_PLACES:
+            return False
+        first, before = toks.get(1), toks.get(0)
+        span.cue = _cue_before(text, before, first[0])  # type: ignore[index]
+        if _after_title(text, first[0]):  # type: ignore[index]
+            self._note_person(base, persons)
+            return False
+        kinds = self._kinds(base)
+        specific = bool(kinds & {"country", "site", "airport", "region", "continent"}) or (
+            "admin1" in kinds and self._largest_pop(base) >= 100_000)
+        prev_cap = self._capitalised_before(text, before, first[0])  # type: ignore[index]
+        if span.unknown_suffix:  # "<Name> air base" not in the gazetteer: the name must stand on its own
+            return not prev_cap and not (single and base in NAME_STOP and not span.cue)
         after, last = toks.get(j), toks.get(j - 1)
         nxt = after[2] if after and last and _joinable(text, last[1], after[0]) else ""
         if nxt and nxt[0].isupper() and nxt.casefold() in ORG_WORDS:
             span.context_only = specific  # "Kentucky State Police": no mention, but it says where we are
             return specific
-        if single and not specific and not cue and self._largest_pop(span.key) < 50_000 \
-                and not _qualifier(text, span.end):
+        if not single:
+            return specific or not prev_cap
+        if prev_cap and not specific:  # "Lloyd Austin", "William Jerome"
+            self._note_person(key, persons)
             return False
-        if single and not specific and before and not cue:
-            p = before[2]
-            if (p[0].isupper() and p.casefold() not in DIRECTIONAL and not _sentence_start(text, before[0])
-                    and _joinable(text, before[1], first[0])):  # type: ignore[index]
-                return False
-            if nxt and nxt[0].isupper() and not self._starts_key(nxt):
-                return False
+        if nxt and nxt[0].isupper() and not specific and not self._big_primary(key):
+            return self._longer_name(text, toks, j, span)  # "Said Sadiq", "Abu Mahdi": part of a longer name
+        if key in NAME_STOP:
+            span.weak = not span.cue
+            return True
+        if span.cue or specific:
+            return True
+        if self._largest_pop(key) < 50_000 and not _qualifier(text, span.end):
+            return False
+        if _clause_start(text, first[0]) and self._lowercase_in(text, key):  # type: ignore[index]
+            span.weak = True  # "Most were ..." while the text uses "most" as a word
         return True
+
+    def _note_person(self, key: str, persons: set[str]) -> None:
+        """Remember a single-word name used for a person in this text (countries and regions excepted)."""
+        if " " not in key and not self._kinds(key) & {"country", "region", "continent"}:
+            persons.add(key)
+
+    def _capitalised_before(self, text: str, before: tuple[int, int, str] | None, start: int) -> bool:
+        """Return whether a capitalised word (not a direction, demonym or sentence start) is joined before start."""
+        if before is None:
+            return False
+        p = before[2]
+        if not p[0].isupper() or not _joinable(text, before[1], start):
+            return False
+        low = norm_token(p)
+        if low in DIRECTIONAL or low in self.demonyms or low in LEADING_DROP:
+            return False
+        # at a sentence start only a name-like word counts ("Lloyd Austin"), not "At" or "Meanwhile"
+        return not (_sentence_start(text, before[0]) and (low in NAME_STOP or low in LOCATIVE_CUES))
+
+    def _big_primary(self, key: str) -> bool:
+        """Return whether a key is the main name of a city of >= 1,000,000 people."""
+        return any(c % 2 == 0 and self.places[c // 2][P_POP] >= 1_000_000 for c in self.codes(key))
+
+    def _longer_name(self, text: str, toks: Tokens, j: int, span: Span) -> bool:
+        """Return whether a cued name followed by capitalised words is kept: extended when the longer name is
+        indexed ('near Said Sadiq'), else as context only ('at Highbury Corner Court'); uncued: False."""
+        if not span.cue:
+            return False
+        words = [span.key]
+        for k in range(j, j + 2):
+            tok, prev = toks.get(k), toks.get(k - 1)
+            if tok is None or prev is None or not tok[2][0].isupper() or not _joinable(text, prev[1], tok[0]):
+                break
+            words.append(norm_token(tok[2]))
+            key = " ".join(words)
+            if key in self.index:
+                span.key, span.end, span.words = key, tok[1], len(words)
+                return True
+        span.context_only = True
+        return True
+
+    def _lowercase_in(self, text: str, key: str) -> bool:
+        """Return whether the text uses a name as a lowercase word somewhere ('most', 'same')."""
+        pattern = self._lower_re.get(key)
+        if pattern is None:
+            pattern = self._lower_re[key] = re.compile(rf"(?<![^\W_]){re.escape(key)}(?![^\W_])")
+        return pattern.search(text) is not None
 
     def _qualifier_names(self, qualifier: str) -> frozenset[str]:
         """Return the region/country names a qualifier stands for ('mo' -> {'mo', 'missouri'})."""
@@ -1294,10 +1468,78 @@ class Context:
     countries: set[str] = field(default_factory=set)
     admin1_keys: set[str] = field(default_factory=set)
     points: list[tuple[float, float, str]] = field(default_factory=list)
+    proximity: dict[tuple[int, str], tuple[int, float, float]] = field(default_factory=dict)
 
 
-START_RE = re.compile(r"(?<![^\W_])(?:(al|el|ad|ar|as|an|ash|at|az|ath|ed|er|es|ez|ul|ud)(?=[-‐])|[^\W\d_a-z])")
-PREV_TOKEN_RE = re.compile(r"([^\W_]+)[\W_]*\Z")
+EMPTY_CONTEXT = Context()
+CAP_RE = re.compile(r"[A-Z\u00C0-\u00DE\u0100-\u024F\u1E00-\u1EFF]\w*")  # capitalised words (and a few more)
+CLAUSE_END = set(".!?:;\n\r—–\"“”")
+
+
+def _connector_start(text: str, hyphen: int) -> int | None:
+    """Return where a lowercase article ending at a hyphen starts ('al' in 'al-Asad'), or None."""
+    k = hyphen
+    while k > 0 and text[k - 1].isalpha() and hyphen - k < 3:
+        k -= 1
+    if (k == 0 or not text[k - 1].isalnum()) and text[k:hyphen] in CONNECTORS:
+        return k
+    return None
+
+
+def _previous_word(text: str, pos: int, reach: int = 30) -> tuple[int, int, str] | None:
+    """Return the word (start, end, text) just before pos, looking back at most reach characters."""
+    k, low = pos - 1, max(0, pos - reach)
+    while k >= low and not (text[k].isalnum()):
+        k -= 1
+    if k < low:
+        return None
+    end = k + 1
+    while k >= 0 and text[k].isalnum():
+        k -= 1
+    return k + 1, end, text[k + 1:end]
+
+
+def _cue_before(text: str, before: tuple[int, int, str] | None, start: int) -> bool:
+    """Return whether a locative word ('in', 'near', 'town of') comes right before start, in the same sentence."""
+    if before is None or before[2].casefold() not in LOCATIVE_CUES:
+        return False
+    gap = text[before[1]:start]
+    return len(gap) <= 3 and not any(c in SENTENCE_END for c in gap)
+
+
+def _after_title(text: str, start: int) -> bool:
+    """Return whether the capitalised run ending at start follows a title ('Sgt. William', 'spokesman Pat')."""
+    pos = start
+    for _ in range(4):
+        w = _previous_word(text, pos, 12)
+        if w is None or GAP_RE.fullmatch(text[w[1]:pos]) is None:
+            return False
+        word = w[2]
+        low = word.casefold()
+        if "." in text[w[1]:pos] and low not in TITLE_ABBREVIATIONS:  # a sentence ends between them
+            return False
+        if low in PERSON_TITLES or (word[0].isupper() and low in CAPITAL_TITLES):
+            return True
+        if not word[0].isupper() or low in DIRECTIONAL or low in LEADING_DROP:
+            return False
+        pos = w[0]
+    return False
+
+
+def _clause_start(text: str, pos: int) -> bool:
+    """Return whether pos begins a sentence or follows a quote, colon or dash."""
+    k = pos - 1
+    while k >= 0 and text[k] in " \t([":
+        k -= 1
+    return k < 0 or text[k] in CLAUSE_END or text[k] in "'‘’"
+
+
+def _strip_suffix(key: str) -> str:
+    """Return a key without its trailing site suffix ('force base' -> 'force')."""
+    for suffix in SUFFIXES:
+        if key.endswith(" " + suffix):
+            return key[: -len(suffix) - 1]
+    return key
 
 
 SUFFIX_PEEK_RE = re.compile(
@@ -1333,28 +1575,24 @@ class Tokens:
         """Return the word just before the start position, if any."""
         if not self.prev_read:
             self.prev_read = True
-            offset = max(0, self.start - 30)
-            m = PREV_TOKEN_RE.search(self.text, offset, self.start)
-            if m is not None:
-                self.words[0] = (m.start(1), m.end(1), m.group(1))
+            self.words[0] = _previous_word(self.text, self.start)
         return self.words[0]
 
 
-def _proximity_bonus(lat: float, lon: float, points: list[tuple[float, float, str]], key: str) -> float:
-    """Return a bonus for a candidate near other unambiguous places of the text (other names only)."""
-    best = 1e9
+def _nearest_d2(lat: float, lon: float, points: list[tuple[float, float, str]], key: str, skip: int = 0) -> float:
+    """Return the smallest squared degree distance from a point to points[skip:] named other than key."""
+    best = 1e18
     coslat = math.cos(math.radians(lat))
-    for plat, plon, pkey in points:
+    for plat, plon, pkey in points[skip:] if skip else points:
         if pkey == key:
             continue
-        dlon = abs(lon - plon)
+        dlon = lon - plon if lon >= plon else plon - lon
         if dlon > 180:
             dlon = 360 - dlon
         d2 = (lat - plat) ** 2 + (dlon * coslat) ** 2
         if d2 < best:
             best = d2
-    km = math.sqrt(best) * 111.2
-    return 2.0 if km < 150 else 1.0 if km < 400 else 0.0
+    return best
 
 
 def _joinable(text: str, end: int, start: int, loose: bool = False) -> bool:

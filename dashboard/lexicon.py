@@ -99,7 +99,8 @@ HABITUAL = re.compile(
 NEGATED = re.compile(
     r"\b(?:no (?:attack|strike)s?\s+(?:has|have|had|was|were)|(?:has|have|had) not been (?:attacked|hit|targeted)|"
     r"denied (?:any )?(?:involvement|responsibility|carrying out)|"
-    r"(?:was|were|had|has|have) not (?:been )?(?:hit|struck|attacked|targeted|damaged|claimed))\b",
+    r"(?:was|were|had|has|have) not (?:been )?(?:hit|struck|attacked|targeted|damaged|claimed)|"
+    r"(?:been|was|were|is|are) no (?:attacks?|strikes?|impacts?|damage) (?:on|at|to|in))\b",
     re.I,
 )
 # Clause openers after which places are context (a cause, a comparison, a reaction).

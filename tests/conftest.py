@@ -18,6 +18,14 @@ def gazetteer():
 
 
 @pytest.fixture(scope="session")
+def corpus_scores(gazetteer):
+    """Return the evaluator's scores of the pipeline on the labelled sample corpus (run once per session)."""
+    from dashboard.evaluate import evaluate_extraction
+
+    return evaluate_extraction(gazetteer=gazetteer)
+
+
+@pytest.fixture(scope="session")
 def repo_dir():
     """Return the repository root."""
     return REPO_DIR

@@ -86,3 +86,25 @@ def test_compatibility_rules():
     assert weapons_compatible("rocket", "ballistic missile")
     assert weapons_compatible("unknown", "drone")
     assert not weapons_compatible("drone", "rocket")
+
+
+def test_sample_corpus_groups_repeated_incidents(corpus_scores):
+    """Reports of one event in several sample articles share an incident; other events never join it."""
+    metrics = corpus_scores.metrics()
+    assert metrics["dedup pair precision"] >= 0.95, metrics
+    assert metrics["dedup pair recall"] >= 0.8, metrics
+    by_key: dict[str, set[str]] = {}
+    for key, incident in corpus_scores.pairs:
+        by_key.setdefault(key, set()).add(incident)
+    tower = by_key["2024-01-28_tower-22_drone"]
+    assert len(tower) == 1  # reported by many articles over several days: one incident
+
+
+def test_sample_corpus_keeps_attacks_on_one_base_on_different_days_apart(corpus_scores):
+    by_key: dict[str, set[str]] = {}
+    for key, incident in corpus_scores.pairs:
+        by_key.setdefault(key, set()).add(incident)
+    asad = [k for k in by_key if "ain-al-asad" in k and k.startswith("2024-0")]
+    assert {"2024-07-16", "2024-08-05"} <= {k[:10] for k in asad}
+    july, august = (set().union(*(by_key[k] for k in asad if k.startswith(d))) for d in ("2024-07-16", "2024-08-05"))
+    assert july and august and not (july & august)

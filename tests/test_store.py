@@ -66,10 +66,8 @@ def test_save_upload_sanitises_names_and_never_overwrites(tmp_path: Path):
 
 
 @pytest.mark.slow
-def test_sample_corpus_f1_stays_above_floor(gazetteer):
+def test_sample_corpus_f1_stays_above_floor(corpus_scores):
     """Acceptance (issue 4): extraction F1 on the labelled sample corpus must not drop below 0.9."""
-    from dashboard.evaluate import evaluate_extraction
-
-    metrics = evaluate_extraction(gazetteer=gazetteer).metrics()
+    metrics = corpus_scores.metrics()
     assert metrics["articles"] >= 60
     assert metrics["F1"] >= 0.9, metrics
