@@ -229,10 +229,11 @@ _NUM = (
 )
 _QUAL = r"(?:(?:at least|more than|over|some|about|around|nearly|up to|roughly|as many as)\s+)?"
 _WHO = (
-    r"(?:[\w-]+\s+){0,4}?(?:people|persons|civilians|soldiers|troops|service ?members|servicemen|personnel|"
+    r"(?:[\w.'-]+\s+){0,4}?(?:people|persons|civilians|soldiers|troops|service ?members|servicemen|personnel|"
     r"members|fighters|militants|contractors|reservists|guards|officers|workers|staff|commanders?|"
     r"civilian|soldier|service ?member|contractor|fighter|militant|child(?:ren)?|women|men|others|"
     r"Americans|Iraqis|Syrians|Jordanians|Kurds|individuals|policemen|police officers|members)?"
+    r"(?:\s+(?:in all|in total|altogether|overall))?"
 )
 KILLED_PATTERNS: list[re.Pattern[str]] = [
     re.compile(rf"\b(?:killing|killed|claiming the lives of|left)\s+{_QUAL}{_NUM}\b"
@@ -255,15 +256,17 @@ INJURED_PATTERNS: list[re.Pattern[str]] = [
 ]
 # "Five service members and two contractors were hurt": the parts are added up.
 _GROUP_NOUN = (
-    r"(?:(?!were\b|was\b|and\b|had\b|have\b)[\w-]+\s+){0,3}?(?:people|civilians|soldiers|troops|service ?members|"
-    r"servicemen|personnel|fighters|contractors|reservists|guards|officers|workers|members|militants|"
-    r"civilian|soldier|service ?member|contractor|fighter|Americans|others)"
+    r"(?:(?!were\b|was\b|and\b|had\b|have\b)[\w.'-]+\s+){0,3}?(?:people|civilians|soldiers|troops|"
+    r"service ?members|servicemen|personnel|fighters|contractors|reservists|guards|officers|workers|members|"
+    r"militants|civilian|soldier|service ?member|contractor|fighter|Americans|Britons?|Iraqis|others|airman|"
+    r"reservist|officer|guard)"
+    r"(?:\s+(?:of|from|with|serving (?:with|in))\s+(?:(?!were\b|was\b|and\b)[\w.'-]+\s+){1,5}?)?"
 )
 
 
 def _part(name: str) -> str:
     """Return a pattern for one counted group of people, the count captured as `name`."""
-    return (_QUAL + rf"(?P<{name}>\d{{1,4}}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+    return (_QUAL + rf"(?P<{name}>\d{{1,4}}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
             + _GROUP_NOUN)
 
 
