@@ -619,7 +619,8 @@ def _analyse_part(sentence: Sentence, places: ArticlePlaces, article_date: date 
     actor, claimed = find_actor(text, trigger.start())
     clause = text[: _context_cut(text)]
     for mention, near in kept:
-        weapon = _event_weapon(clause, mention.start, actor)
+        # One place: the most specific weapon named ("ballistic missiles and rockets"); several: the nearest.
+        weapon = _event_weapon(clause, mention.start if len(kept) > 1 else None, actor)
         candidate = Candidate(
             place=mention.place,
             mention=mention,
@@ -643,10 +644,12 @@ _DRONE_STRIKE = re.compile(r"\b(?:drone|UAV)\s+(?:strike|attack|raid)s?\b", re.I
 _STATE_ACTORS = ("US forces", "Israel", "Turkey")
 
 
-def _event_weapon(clause: str, position: int, actor: str) -> str:
+def _event_weapon(clause: str, position: int | None, actor: str) -> str:
     """Return the weapon of the attack the clause reports; a state military's 'strikes' are airstrikes."""
-    if _STATE_AGENT.search(clause) or (actor in _STATE_ACTORS and re.search(r"(?i)\bair ?strikes?\b", clause)):
-        return "drone" if _DRONE_STRIKE.search(clause) else "airstrike"
+    agent = _STATE_AGENT.search(clause)
+    if agent or (actor in _STATE_ACTORS and re.search(r"(?i)\bair ?strikes?\b", clause)):
+        near_agent = clause[agent.start() : agent.end() + 40] if agent else clause
+        return "drone" if "drone" in near_agent.lower() or _DRONE_STRIKE.search(near_agent) else "airstrike"
     return find_weapon(clause, position)
 
 

@@ -1238,7 +1238,7 @@ class Gazetteer:
                     s, ok = c, True
             if not ok:
                 continue
-            toks = Tokens(text, s)
+            toks = Tokens(text, s, None if s != m.start() or "_" in word else (s, m.end(), word))
             found = self._match_at(text, toks)
             if found is None:
                 continue
@@ -1552,11 +1552,11 @@ class Tokens:
 
     __slots__ = ("text", "start", "words", "iterator", "prev_read")
 
-    def __init__(self, text: str, start: int) -> None:
-        """Prepare to read words of text from start."""
+    def __init__(self, text: str, start: int, first: tuple[int, int, str] | None = None) -> None:
+        """Prepare to read words of text from start (first: word 1 when the caller already has it)."""
         self.text, self.start = text, start
-        self.words: list[tuple[int, int, str] | None] = [None]
-        self.iterator = TOKEN_RE.finditer(text, start, min(len(text), start + 160))
+        self.words: list[tuple[int, int, str] | None] = [None] if first is None else [None, first]
+        self.iterator: Iterator[re.Match] | None = None
         self.prev_read = False
 
     def get(self, k: int) -> tuple[int, int, str] | None:
@@ -1564,6 +1564,11 @@ class Tokens:
         if k == 0:
             return self._previous()
         words = self.words
+        if len(words) > k:
+            return words[k]
+        if self.iterator is None:
+            begin = words[-1][1] if len(words) > 1 else self.start  # type: ignore[index]
+            self.iterator = TOKEN_RE.finditer(self.text, begin, min(len(self.text), self.start + 160))
         while len(words) <= k:
             m = next(self.iterator, None)
             if m is None:

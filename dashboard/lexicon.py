@@ -106,6 +106,7 @@ NEGATED = re.compile(
 # Clause openers after which places are context (a cause, a comparison, a reaction).
 CONTEXT_CLAUSE = re.compile(
     r"\b(?:in (?:retaliation|response|revenge) (?:for|to)|as (?:a )?(?:retaliation|response|revenge) (?:for|to)|"
+    r"(?:its|a|the|their|his|her) (?:response|retaliation|answer|reply) (?:to|for)|retaliation for|"
     r"amid|in solidarity with|in support of|support (?:for|to)|backing (?:for|of)|over (?:the )?(?:war|conflict) in|"
     r"in protest (?:at|against|over)|to avenge|because of|due to|came (?:after|as|days|hours|a day|a week)|"
     r"since (?:the|a|an|its|their|his|her)\b|"
