@@ -751,7 +751,8 @@ def _sentence_date_anywhere(sentences: list[Sentence], index: int, article_date:
     previous = sentences[index - 1]
     if not lx.TRIGGER.search(previous.text):
         return None
-    return _sentence_date(previous, article_date, len(previous.text))
+    dated = _sentence_date(previous, article_date, len(previous.text))
+    return dated if dated is not None and dated.precision == 1 else None
 
 
 def _article_claims(sentences: list[Sentence]) -> str:

@@ -226,7 +226,7 @@ NUMBER_WORDS: dict[str, int] = {
 _NUM = (
     r"(?P<num>\d{1,4}|a dozen|a couple of|a pair of|both|one|two|three|four|five|six|seven|eight|nine|ten|"
     r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
-    r"an?)"
+    r"an?(?!\s+(?:number|few|handful|series|lot|host|range|wave|string)\b))"
 )
 _QUAL = r"(?:(?:at least|more than|over|some|about|around|nearly|up to|roughly|as many as)\s+)?"
 _WHO = (
