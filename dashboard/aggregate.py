@@ -11,7 +11,7 @@ from dashboard.query import effective_dates
 
 PLACE_COLUMNS: list[str] = [
     "location", "latitude", "longitude", "admin1", "country", "count", "fatalities", "injured",
-    "dominant_weapon", "dominant_type", "first_date", "latest_date",
+    "dominant_weapon", "dominant_type", "first_date", "latest_date", "corrected",
 ]
 FREQ_LABELS: dict[str, str] = {"D": "day", "W": "week", "M": "month"}
 
@@ -44,6 +44,8 @@ def place_summary(df: pd.DataFrame, dates: pd.Series | None = None) -> pd.DataFr
             "fatalities": pd.to_numeric(located["fatalities"], errors="coerce").astype(float),
             "injured": pd.to_numeric(located["injured"], errors="coerce").astype(float),
             "date": dates.replace("", pd.NA),
+            "corrected": (located["corrected"].fillna(False).astype(bool) if "corrected" in located
+                          else pd.Series(False, index=located.index)),
         }
     )
     grouped = work.groupby("location", sort=False)
@@ -57,10 +59,11 @@ def place_summary(df: pd.DataFrame, dates: pd.Series | None = None) -> pd.DataFr
         injured=("injured", "sum"),
         first_date=("date", "min"),
         latest_date=("date", "max"),
+        corrected=("corrected", "sum"),
     )
     out["dominant_weapon"] = _dominant(located, "location", "weapon").reindex(out.index)
     out["dominant_type"] = _dominant(located, "location", "event_type").reindex(out.index)
-    out[["fatalities", "injured"]] = out[["fatalities", "injured"]].astype(int)
+    out[["fatalities", "injured", "corrected"]] = out[["fatalities", "injured", "corrected"]].astype(int)
     out[["first_date", "latest_date"]] = out[["first_date", "latest_date"]].fillna("")
     out = out.reset_index().sort_values(["count", "location"], ascending=[False, True], ignore_index=True)
     return out[PLACE_COLUMNS]

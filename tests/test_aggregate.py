@@ -101,3 +101,10 @@ def test_main_span_drops_a_stray_date():
     assert main_span(pd.Series(["", ""])) == ("", "")
     df = synthetic_incidents(len(dates), seed=5).assign(event_date=dates.to_numpy())
     assert timeline_counts(df)[1] == "D"
+
+
+def test_place_summary_counts_corrected_incidents(small):
+    """The map marks places whose incidents an analyst corrected."""
+    small["corrected"] = pd.array([True, False, True, False], dtype="boolean")
+    out = place_summary(small).set_index("location")
+    assert out.loc["Harir Air Base", "corrected"] == 2 and out.loc["Tower 22", "corrected"] == 0

@@ -75,15 +75,19 @@ def map_figure(places: pd.DataFrame, colour_by: str = "dominant_weapon") -> go.F
         hover = (
             "<b>%{customdata[0]}</b><br>%{customdata[1]} incident(s)<br>"
             "fatalities %{customdata[2]}, injured %{customdata[3]}<br>"
-            "latest %{customdata[4]}<br>" + f"{colour_by.replace('_', ' ')}: {group}<extra></extra>"
+            "latest %{customdata[4]}<br>%{customdata[5]} corrected by an analyst<br>"
+            + f"{colour_by.replace('_', ' ')}: {group}<extra></extra>"
         )
+        # Places with analyst-corrected incidents get a dark outline.
+        outline = ["#111" if n else "white" for n in rows["corrected"]]
         fig.add_trace(
             go.Scattergeo(
                 lon=rows["longitude"], lat=rows["latitude"], name=group, mode="markers",
-                customdata=rows[["location", "count", "fatalities", "injured", "latest_date"]].to_numpy(),
+                customdata=rows[["location", "count", "fatalities", "injured", "latest_date", "corrected"]].to_numpy(),
                 hovertemplate=hover,
                 marker={"size": 8 + 32 * (rows["count"] / biggest) ** 0.5, "color": colour_for(str(group), i),
-                        "line": {"width": 1, "color": "white"}, "opacity": 0.85},
+                        "line": {"width": [2.5 if c != "white" else 1 for c in outline], "color": outline},
+                        "opacity": 0.85},
             )
         )
     geo = {
