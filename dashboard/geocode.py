@@ -1222,6 +1222,7 @@ class Gazetteer:
         """Return raw, non-overlapping name spans in text (longest known key from each capitalised token)."""
         spans: list[Span] = []
         persons: set[str] = set()
+        deferred: list[tuple[int, str]] = []  # common words without a cue: names only if cued elsewhere
         consumed = 0
         starts = self._start_cache
         for m in CAP_RE.finditer(text):
@@ -1229,24 +1230,73 @@ class Gazetteer:
             if s < consumed or (s and text[s - 1].isalnum()):
                 continue
             word = m.group()
-            ok = starts.get(word)
-            if ok is None:
-                ok = starts[word] = word[0].isupper() and self._can_start(word)
+            kind = starts.get(word)
+            if kind is None:
+                kind = starts[word] = self._start_kind(word)
             if s > 2 and text[s - 1] in "-‐":  # "al-Asad", "ar-Ramadi": start at the article
                 c = _connector_start(text, s - 1)
                 if c is not None and c >= consumed:
-                    s, ok = c, True
-            if not ok:
+                    s, kind = c, START_FULL
+            if kind == START_NONE:
                 continue
-            toks = Tokens(text, s, None if s != m.start() or "_" in word else (s, m.end(), word))
-            found = self._match_at(text, toks)
-            if found is None:
+            if kind == START_ARTICLE and not _name_follows(text, m.end()):
                 continue
-            span, j = found
-            if self._accept(text, toks, j, span, persons):
+            if kind == START_COMMON and not self._continues(text, word, m.end()):
+                if word.isupper() and len(word) > 1 or _cue_before(text, _previous_word(text, s), s):  # "US", "UK": an abbreviation, not the word 'us'
+                    pass
+                else:
+                    deferred.append((s, norm_token(word)))
+                    continue
+            span = self._span_at(text, s, m, word, persons)
+            if span is not None:
                 spans.append(span)
                 consumed = span.end
+        if deferred and spans:
+            spans = self._add_deferred(text, spans, deferred, persons)
         return self._discourse_filter(spans, persons) if spans else spans
+
+    def _span_at(self, text: str, s: int, m: re.Match, word: str, persons: set[str]) -> Span | None:
+        """Return the accepted span starting at s, or None."""
+        toks = Tokens(text, s, None if s != m.start() or "_" in word else (s, m.end(), word))
+        found = self._match_at(text, toks)
+        if found is None:
+            return None
+        span, j = found
+        return span if self._accept(text, toks, j, span, persons) else None
+
+    def _add_deferred(self, text: str, spans: list[Span], deferred: list[tuple[int, str]],
+                      persons: set[str]) -> list[Span]:
+        """Return spans plus the deferred common words whose name the text also uses with a locative cue."""
+        confirmed = {sp.key for sp in spans if sp.cue}
+        extra = []
+        for s, key in deferred:
+            if key in confirmed:
+                m = CAP_RE.match(text, s)
+                span = self._span_at(text, s, m, m.group(), persons) if m else None  # type: ignore[arg-type]
+                if span is not None:
+                    extra.append(span)
+        return sorted(spans + extra, key=lambda sp: sp.start) if extra else spans
+
+    def _start_kind(self, word: str) -> int:
+        """Return how a capitalised word can begin a name: not at all, article, common word, or fully."""
+        if not word[0].isupper():
+            return START_NONE
+        first = norm_token(word.split("_")[0])
+        if first in LEADING_DROP:
+            return START_ARTICLE
+        if not (first in self.prefixes or first in self.mention_keys or first in self.demonyms):
+            return START_NONE
+        if first in NAME_STOP and first not in self.demonyms:
+            return START_COMMON
+        return START_FULL
+
+    def _continues(self, text: str, word: str, end: int) -> bool:
+        """Return whether a common word may begin a longer name here (next word or a site suffix follows)."""
+        nxt = NEXT_WORD_RE.match(text, end)
+        if nxt is None:
+            return False
+        two = f"{norm_token(word)} {norm_token(nxt.group(1))}"
+        return two in self.prefixes or two in self.mention_keys or SUFFIX_PEEK_RE.match(text, end) is not None
 
     def _can_start(self, word: str) -> bool:
         """Return whether a capitalised word can begin a name, demonym or 'the/al' + name."""
@@ -1379,7 +1429,8 @@ class Gazetteer:
             return False
         if nxt and nxt[0].isupper() and not specific and not self._big_primary(key):
             return self._longer_name(text, toks, j, span)  # "Said Sadiq", "Abu Mahdi": part of a longer name
-        if key in NAME_STOP:
+        if key in NAME_STOP and not (first[2].isupper() and len(first[2]) > 1  # type: ignore[index]
+                                     and kinds & {"country", "region"}):  # "US" is no pronoun
             span.weak = not span.cue
             return True
         if span.cue or specific:
@@ -1472,6 +1523,9 @@ class Context:
 
 
 EMPTY_CONTEXT = Context()
+START_NONE, START_ARTICLE, START_COMMON, START_FULL = range(4)
+NEXT_WORD_RE = re.compile(r"[ \t\-‐–'’.]{1,4}([^\W_]+)")
+ARTICLE_NEXT_RE = re.compile(r"[-‐]|[ \t\-‐–'’.]{1,4}[A-Z\u00C0-\u00DE\u0100-\u024F\u1E00-\u1EFF]")
 CAP_RE = re.compile(r"[A-Z\u00C0-\u00DE\u0100-\u024F\u1E00-\u1EFF]\w*")  # capitalised words (and a few more)
 CLAUSE_END = set(".!?:;\n\r—–\"“”")
 
@@ -1484,6 +1538,12 @@ def _connector_start(text: str, hyphen: int) -> int | None:
     if (k == 0 or not text[k - 1].isalnum()) and text[k:hyphen] in CONNECTORS:
         return k
     return None
+
+
+def _name_follows(text: str, end: int) -> bool:
+    """Return whether an article ending at end is followed by a hyphen or a capitalised word."""
+    m = ARTICLE_NEXT_RE.match(text, end)
+    return m is not None and (len(m.group()) == 1 or m.group()[-1].isupper())
 
 
 def _previous_word(text: str, pos: int, reach: int = 30) -> tuple[int, int, str] | None:
