@@ -20,7 +20,7 @@ from dateutil import parser as date_parser
 
 from dashboard.schema import ARTICLE_COLUMNS
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # = server.maxUploadSize (50, in MiB) in .streamlit/config.toml
 TEXT_SUFFIXES = {".txt", ".md"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".json", ".jsonl", ".csv"}
 TITLE_MAX_LINE = 120

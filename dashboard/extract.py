@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -506,22 +507,29 @@ class ArticlePlaces:
     def __init__(self, text: str, gazetteer: Gazetteer, dateline_end: int) -> None:
         self.text, self.gazetteer, self.dateline_end = text, gazetteer, dateline_end
         self._mentions: list[Mention] | None = None
+        self._starts: list[int] = []
 
     @property
     def mentions(self) -> list[Mention]:
-        """Return every place mention of the article (computed on first use)."""
+        """Return every place mention of the article in text order (computed on first use)."""
         if self._mentions is None:
             masked = _place_text(self.text)
             masked = " " * self.dateline_end + masked[self.dateline_end :]
-            self._mentions = self.gazetteer.find_mentions(masked)
+            self._mentions = sorted(self.gazetteer.find_mentions(masked), key=lambda m: m.start)
+            self._starts = [m.start for m in self._mentions]
         return self._mentions
+
+    def between(self, start: int, end: int) -> list[Mention]:
+        """Return the mentions that start in [start, end), found by bisection (long articles stay linear)."""
+        mentions = self.mentions
+        return mentions[bisect_left(self._starts, start) : bisect_left(self._starts, end)]
 
     def in_sentence(self, sentence: Sentence, blanks: Iterable[tuple[int, int]] = ()) -> list[Mention]:
         """Return the mentions inside a sentence, offsets relative to it, skipping the blanked spans."""
         blanks = list(blanks)
         out = []
-        for m in self.mentions:
-            if m.start < sentence.start or m.end > sentence.end:
+        for m in self.between(sentence.start, sentence.end):
+            if m.end > sentence.end:
                 continue
             start, end = m.start - sentence.start, m.end - sentence.start
             if any(start < b_end and b_start < end for b_start, b_end in blanks):
@@ -546,9 +554,8 @@ def _antecedent(sentence: Sentence, places: ArticlePlaces) -> list[tuple[Mention
     if phrase is None or not any(s <= phrase.start() < e for s, e in _attack_clauses(sentence.text)):
         return []
     earlier = [
-        m for m in places.mentions
-        if sentence.start - ANTECEDENT_WINDOW <= m.start < sentence.start and not m.demonym
-        and m.place.kind in ("site", "airport", "district")
+        m for m in places.between(sentence.start - ANTECEDENT_WINDOW, sentence.start)
+        if not m.demonym and m.place.kind in ("site", "airport", "district")
     ]
     if not earlier:
         return []

@@ -47,6 +47,7 @@ MENTIONED_COUNTRY_BONUS = 2.0  # candidate in another country the text names
 ADMIN1_CONTEXT_BONUS = 2.0  # town in a first-level region the text names
 QUALIFIER_BONUS = 6.0  # "Paris, Texas" / "HOLLIDAY, Mo."
 ALT_NAME_PENALTY = 1.5  # matched through an alternate name only
+MAX_CONTEXT_BONUS = COUNTRY_BONUS + ADMIN1_CONTEXT_BONUS + 2.0  # + the largest proximity bonus
 COHERENCE_PASS = True  # second pass: ambiguous names resolved once serve as context for the others
 # place tuple fields: name, lat, lon, country, iso3, admin1, kind, source, population, capital, cc
 P_NAME, P_LAT, P_LON, P_COUNTRY, P_ISO3, P_ADMIN1, P_KIND, P_SOURCE, P_POP, P_CAPITAL, P_CC = range(11)
@@ -156,7 +157,7 @@ PERSON_TITLES = {"mr", "mrs", "ms", "dr", "sgt", "gen", "maj", "lt", "col", "cap
 TITLE_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "sgt", "gen", "maj", "lt", "col", "capt", "cpl", "spc", "pvt", "pfc",
                        "adm", "cmdr", "sen", "rep", "gov", "brig"}
 CAPITAL_TITLES = {"general", "king", "queen", "prince", "princess", "judge", "pope", "emir", "sultan", "saint"}
-PROXIMITY_MAX = 2.0  # the largest bonus _proximity_bonus gives
+PROXIMITY_MAX = 2.0  # the largest bonus Gazetteer._proximity gives
 SHORT_NAME = 4  # alternate or diacritic-folded names this short need a big place or its country in the text
 SHORT_NAME_POPULATION = 100_000
 
@@ -864,6 +865,7 @@ class Gazetteer:
         self._lower_re: dict[str, re.Pattern] = {}
         self._static: dict[tuple, list[tuple[int, int, tuple, float]]] = {}
         self._risky: dict[str, frozenset[int]] = {}
+        self._free_cache: dict[tuple[str, tuple[str, ...]], int | None] = {}
         self._pop_cache: dict[str, int] = {}
         self._site_kinds = {row["name"].strip(): _public_site_kind(row.get("kind", "")) for row in read_sites()}
         self._qualifier_cache: dict[str, frozenset[str]] = {}
@@ -1061,35 +1063,37 @@ class Gazetteer:
         if len(codes) == 1:
             return codes[0] // 2
         qualifier = _qualifier(text, end)
-        scored = []
-        top = -1e9
-        for _code, pid, p, prior in self._static_scores(codes, prefer):
-            score = prior + self._context_score(p, ctx, country_hint, qualifier, key)
-            scored.append((score, pid, p))
-            if score > top:
-                top = score
-        best, best_score = None, -1e9
-        points = ctx.points
-        for score, pid, p in scored:
-            if score + PROXIMITY_MAX < top:  # proximity cannot lift it to the top
+        reach = MAX_CONTEXT_BONUS + (QUALIFIER_BONUS if qualifier else 0.0)
+        rest = reach - COUNTRY_BONUS  # what a candidate can still gain besides its country bonus
+        best, best_score, best_idx = None, -1e9, 0
+        points, home, named = ctx.points, country_hint or ctx.country, ctx.countries
+        for idx, pid, p, prior in self._static_scores(codes, prefer):  # highest context-free score first
+            if prior + reach < best_score:  # no context can lift this or any later candidate to the top
+                break
+            iso3 = p[P_ISO3]
+            bound = prior + rest + (COUNTRY_BONUS if iso3 and iso3 == home else
+                                    MENTIONED_COUNTRY_BONUS if iso3 and iso3 in named else 0.0)
+            if bound < best_score:
                 continue
-            if points and p[P_KIND] in ("city", "admin1", "admin2"):
+            score = prior + self._context_score(p, ctx, country_hint, qualifier, key)
+            if points and score + PROXIMITY_MAX >= best_score and p[P_KIND] in ("city", "admin1", "admin2"):
                 score += self._proximity(ctx, pid, p, key)
-            if score > best_score:
-                best, best_score = pid, score
+            if score > best_score or (score == best_score and idx < best_idx):  # ties: first candidate wins
+                best, best_score, best_idx = pid, score, idx
         return best
 
     def _static_scores(self, codes: tuple[int, ...], prefer: tuple[str, ...]) -> list[tuple[int, int, tuple, float]]:
-        """Return (code, place id, place, context-free score) for candidate codes (memoised)."""
+        """Return (candidate index, place id, place, context-free score), best score first (memoised)."""
         ck = (codes, prefer)
         out = self._static.get(ck)
         if out is None:
             out = []
-            for code in codes:
+            for idx, code in enumerate(codes):
                 pid = code // 2
                 p = self.places[pid]
                 score = self._prior(pid) - (ALT_NAME_PENALTY if code % 2 else 0.0)
-                out.append((code, pid, p, score + (20.0 if p[P_KIND] in prefer else 0.0)))
+                out.append((idx, pid, p, score + (20.0 if p[P_KIND] in prefer else 0.0)))
+            out.sort(key=lambda t: -t[3])
             if len(self._static) > 50_000:
                 self._static.clear()
             self._static[ck] = out
@@ -1199,9 +1203,19 @@ class Gazetteer:
         return out
 
     def _context_free_pid(self, sp: Span) -> int | None:
-        """Return the place a span names when it is unambiguous enough to serve as context."""
+        """Return the place a span names when it is unambiguous enough to serve as context (memoised)."""
         if sp.demonym:
             return self.demonyms.get(sp.key)
+        ck = (sp.key, sp.prefer)
+        if ck in self._free_cache:
+            return self._free_cache[ck]
+        if len(self._free_cache) > 100_000:
+            self._free_cache.clear()
+        pid = self._free_cache[ck] = self._unambiguous(sp)
+        return pid
+
+    def _unambiguous(self, sp: Span) -> int | None:
+        """Return the place a (non-demonym) span names without context, or None when it is ambiguous."""
         codes, _ = self._candidates(sp.key, sp.prefer)
         if codes:
             codes = self._plausible_codes(sp.key, codes, EMPTY_CONTEXT, None)
@@ -1241,12 +1255,11 @@ class Gazetteer:
                 continue
             if kind == START_ARTICLE and not _name_follows(text, m.end()):
                 continue
-            if kind == START_COMMON and not self._continues(text, word, m.end()):
-                if word.isupper() and len(word) > 1 or _cue_before(text, _previous_word(text, s), s):  # "US", "UK": an abbreviation, not the word 'us'
-                    pass
-                else:
-                    deferred.append((s, norm_token(word)))
-                    continue
+            if (kind == START_COMMON and not (word.isupper() and len(word) > 1)  # "US" is not the word 'us'
+                    and not self._continues(text, word, m.end())
+                    and not _cue_before(text, _previous_word(text, s), s)):
+                deferred.append((s, norm_token(word)))
+                continue
             span = self._span_at(text, s, m, word, persons)
             if span is not None:
                 spans.append(span)
@@ -1257,12 +1270,31 @@ class Gazetteer:
 
     def _span_at(self, text: str, s: int, m: re.Match, word: str, persons: set[str]) -> Span | None:
         """Return the accepted span starting at s, or None."""
-        toks = Tokens(text, s, None if s != m.start() or "_" in word else (s, m.end(), word))
-        found = self._match_at(text, toks)
+        if s == m.start() and "_" not in word:
+            toks = Tokens(text, s, (s, m.end(), word))
+            n = norm_token(word)
+            if n not in LEADING_DROP and not (n in self.prefixes and self._continues(text, word, m.end())):
+                found = self._single_word(text, toks, n, s, m.end())  # the common case, without reading on
+            else:
+                found = self._match_at(text, toks)
+        else:
+            toks = Tokens(text, s)
+            found = self._match_at(text, toks)
         if found is None:
             return None
         span, j = found
         return span if self._accept(text, toks, j, span, persons) else None
+
+    def _single_word(self, text: str, toks: Tokens, key: str, start: int, end: int) -> tuple[Span, int] | None:
+        """Return the span of a one-word name (with a site suffix if one follows), or None."""
+        dem = key in self.demonyms
+        if not dem and key not in self.mention_keys:
+            return None
+        span = Span(start, end, key, dem, words=1)
+        j = 2
+        if not dem and SUFFIX_PEEK_RE.match(text, end):
+            j = self._extend_suffix(text, toks, j, span)
+        return span, j
 
     def _add_deferred(self, text: str, spans: list[Span], deferred: list[tuple[int, str]],
                       persons: set[str]) -> list[Span]:
@@ -1295,6 +1327,8 @@ class Gazetteer:
         nxt = NEXT_WORD_RE.match(text, end)
         if nxt is None:
             return False
+        if nxt.group(1) in ("s", "S"):  # possessive: "Baghdad's international airport"
+            return True
         two = f"{norm_token(word)} {norm_token(nxt.group(1))}"
         return two in self.prefixes or two in self.mention_keys or SUFFIX_PEEK_RE.match(text, end) is not None
 
@@ -1408,7 +1442,7 @@ class Gazetteer:
             return False
         first, before = toks.get(1), toks.get(0)
         span.cue = _cue_before(text, before, first[0])  # type: ignore[index]
-        if _after_title(text, first[0]):  # type: ignore[index]
+        if _after_title(text, first[0], before):  # type: ignore[index]
             self._note_person(base, persons)
             return False
         kinds = self._kinds(base)
@@ -1417,8 +1451,8 @@ class Gazetteer:
         prev_cap = self._capitalised_before(text, before, first[0])  # type: ignore[index]
         if span.unknown_suffix:  # "<Name> air base" not in the gazetteer: the name must stand on its own
             return not prev_cap and not (single and base in NAME_STOP and not span.cue)
-        after, last = toks.get(j), toks.get(j - 1)
-        nxt = after[2] if after and last and _joinable(text, last[1], after[0]) else ""
+        after = NEXT_WORD_RE.match(text, span.end)
+        nxt = after.group(1) if after else ""
         if nxt and nxt[0].isupper() and nxt.casefold() in ORG_WORDS:
             span.context_only = specific  # "Kentucky State Police": no mention, but it says where we are
             return specific
@@ -1567,11 +1601,11 @@ def _cue_before(text: str, before: tuple[int, int, str] | None, start: int) -> b
     return len(gap) <= 3 and not any(c in SENTENCE_END for c in gap)
 
 
-def _after_title(text: str, start: int) -> bool:
+def _after_title(text: str, start: int, before: tuple[int, int, str] | None) -> bool:
     """Return whether the capitalised run ending at start follows a title ('Sgt. William', 'spokesman Pat')."""
     pos = start
-    for _ in range(4):
-        w = _previous_word(text, pos, 12)
+    for i in range(4):
+        w = before if i == 0 else _previous_word(text, pos, 12)
         if w is None or GAP_RE.fullmatch(text[w[1]:pos]) is None:
             return False
         word = w[2]

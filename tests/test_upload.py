@@ -148,3 +148,23 @@ def test_future_and_pre_1900_dates_keep_the_article_with_an_empty_date(real_app,
     assert len(sidebar) == 2 and sidebar[0].endswith("uploads/future.txt: date in the future '2999-01-01'; "
                                                      "published left empty"), sidebar
     assert sidebar[1].endswith("uploads/old.json: date before 1900 '1850-05-01'; published left empty")
+
+
+def test_failed_save_is_reported_and_other_files_still_added(make_app, tmp_path, monkeypatch):
+    """When saving one upload fails (disk full), that file gets an error and the next one is still saved."""
+    from dashboard import store
+
+    real_save = store.save_upload
+
+    def save(name: str, data: bytes, folder: Path | None = None) -> Path:
+        """Fail like a full disk for full.txt; save everything else."""
+        if name == "full.txt":
+            raise OSError(28, "No space left on device")
+        return real_save(name, data, folder=folder)
+
+    monkeypatch.setattr(store, "save_upload", save)
+    at = make_app(tab="Add articles")
+    shown = upload(at, ("full.txt", GOOD), ("good.txt", GOOD.replace(b"3 March", b"5 March")))
+    assert shown["error"] == ["full.txt: not saved — No space left on device"], shown
+    assert shown["success"] == ["good.txt: added 1 article(s) as good.txt"]
+    assert saved(tmp_path) == {"good.txt"}

@@ -46,7 +46,11 @@ def process_uploads(files: list[Any], save: Callable[[str, bytes], Path] | None 
             reason = "; ".join(problems) or "no article found in the file"
             messages.append(("error", f"{file.name}: not added — {reason}"))
             continue
-        path = save(file.name, data)
+        try:
+            path = save(file.name, data)
+        except OSError as error:  # disk full, no permission: report it, keep the other files going
+            messages.append(("error", f"{file.name}: not saved — {error.strerror or error}"))
+            continue
         messages.append(("success", f"{file.name}: added {found} article(s) as {path.name}"))
         messages.extend(("warning", f"{file.name}: {p}") for p in problems)
     return messages

@@ -34,8 +34,14 @@ def test_over_limit_file_is_refused_and_the_page_keeps_working(page, watch, serv
     places = {p["place"] for p in map_points(page)}
     page.get_by_role("tab", name="Add articles").click()
     page.locator("input[type='file']").set_input_files(str(over_limit_file))
-    refused = page.locator("[data-testid='stFileUploaderFile']", has_text="huge.txt")
-    refused.get_by_text(LIMIT_TEXT).wait_for(timeout=20_000)
+    chip = page.locator("[data-testid='stFileChip']", has_text="huge.txt")
+    chip.wait_for(timeout=20_000)
+    assert chip.get_attribute("aria-invalid") == "true"
+    assert chip.locator("[data-testid='stFileChipIconError']").is_visible()
+    alert = page.locator(f"[id='{chip.get_attribute('aria-describedby')}']")  # read out by screen readers
+    assert LIMIT_TEXT.search(alert.inner_text()), alert.inner_text()
+    chip.hover()
+    page.get_by_role("tooltip").filter(has_text=LIMIT_TEXT).first.wait_for(timeout=10_000)
     assert page.locator("[data-testid^='stAlertContent']").count() == 0  # never reached the app
     page.locator("input[type='file']").set_input_files([
         {"name": "empty.txt", "mimeType": "text/plain", "buffer": b""},
