@@ -61,8 +61,11 @@ def main() -> None:
     if upload_tab.open:
         with upload_tab:
             render_upload()
-    for problem in getattr(tables, "problems", [])[:20]:
-        st.sidebar.warning(f"{getattr(problem, 'file', '')}: {getattr(problem, 'reason', problem)}")
+    problems = list(getattr(tables, "problems", []))
+    for problem in problems[:20]:
+        st.sidebar.warning(str(problem))  # "file:line: reason"
+    if len(problems) > 20:
+        st.sidebar.caption(f"… and {len(problems) - 20} more problems (see `python -m dashboard build`).")
 
 
 main()

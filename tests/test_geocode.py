@@ -344,3 +344,63 @@ def test_load_gazetteer_online_api(gazetteer, fake_server, tmp_path):
     g = load_gazetteer(online=True, cache_dir=tmp_path, nominatim_domain=fake_server, nominatim_scheme="http")
     assert g.resolve("Smallville").name == "Smallville"
     assert load_gazetteer(cache_dir=tmp_path).online is None
+
+
+# -- running-text false positives: each rule with a small sentence of its own ---------------------------------
+def _names(gazetteer, text):
+    """Return the matched text of every mention found in text."""
+    return [m.text for m in gazetteer.find_mentions(text)]
+
+
+def test_calendar_words_are_never_places(gazetteer):
+    """Month and weekday abbreviations never resolve, not even after 'in'."""
+    assert _names(gazetteer, "MOSUL, Feb 3 -- Talks resumed on Jan. 9 and again in Sept. 2023.") == ["MOSUL"]
+    assert _names(gazetteer, "The vote was held on Tue. in Basra.") == ["Basra"]
+
+
+def test_common_word_at_sentence_start_needs_a_cue(gazetteer):
+    """'Most'/'Same'/'Car' opening a sentence are words; a cue after a full stop does not count."""
+    assert _names(gazetteer, "Drones flew toward the base. Most were shot down.") == []
+    assert _names(gazetteer, "Same as last week, nothing moved. Car traffic was light.") == []
+    assert _names(gazetteer, "Aid reached the town. Few of the shops had opened.") == []
+
+
+def test_common_word_is_a_place_when_the_text_also_cues_it(gazetteer):
+    """One sense per text: 'Hit' without a cue counts when the same text says 'in Hit'."""
+    assert _names(gazetteer, "Shelling was reported in Hit overnight. Hit lost power.") == ["Hit", "Hit"]
+    assert _names(gazetteer, "Hit pause on the talks, the envoy said.") == []
+
+
+def test_fragment_of_an_unknown_facility_does_not_resolve(gazetteer):
+    """A word inside 'X Air Force Base' (unknown as a whole) is no town; the known state still is."""
+    found = gazetteer.find_mentions("Bombers left Pinecrest Air Force Base in Texas at dawn.")
+    assert [(m.text, m.place.kind) for m in found] == [("Texas", "admin1")]
+
+
+def test_fragment_of_a_longer_name_only_resolves_as_a_whole(gazetteer):
+    """'Said' alone is no town; 'near Said Sadiq' resolves the whole name in Iraq; 'Abu X' is a kunya."""
+    found = gazetteer.find_mentions("Shells fell near Said Sadiq after noon.")
+    assert [(m.text, m.place.iso3) for m in found] == [("Said Sadiq", "IRQ")]
+    assert _names(gazetteer, "Abu Karim Haddad was seen in Basra.") == ["Basra"]
+    assert _names(gazetteer, "He said Sadiq was not there.") == []
+
+
+def test_person_names_after_titles_and_given_names(gazetteer):
+    """Titles and role words make the capitalised run a person; the surname then stays a person in the text."""
+    assert _names(gazetteer, "Col. Paul Austin Rivers met reporters in Amman.") == ["Amman"]
+    assert _names(gazetteer, "The ministry spokesman Pat Kelly spoke in Amman.") == ["Amman"]
+    assert _names(gazetteer, "Defense Secretary Lloyd Austin flew to Erbil. Austin said little.") == ["Erbil"]
+    assert _names(gazetteer, "Flooding closed roads in Austin, Texas.") == ["Austin", "Texas"]
+
+
+def test_short_folded_or_alternate_names_need_a_big_place_or_its_country(gazetteer):
+    """A short name matching a small town only through accents ('One' -> Onè) needs that town's country."""
+    assert _names(gazetteer, "Rockets fell near One before dawn.") == []
+    found = gazetteer.find_mentions("Floods in Italy cut off the village of One.")
+    assert [(m.text, m.place.iso3) for m in found] == [("Italy", "ITA"), ("One", "ITA")]
+
+
+def test_us_abbreviation_is_not_the_pronoun(gazetteer):
+    """'US troops' names the United States; 'told us' does not."""
+    assert [m.place.iso3 for m in gazetteer.find_mentions("US troops left Syria.")] == ["USA", "SYR"]
+    assert _names(gazetteer, "They told us nothing.") == []

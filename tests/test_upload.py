@@ -145,7 +145,7 @@ def test_future_and_pre_1900_dates_keep_the_article_with_an_empty_date(real_app,
     assert sorted(articles["title"]) == ["Old attack", "Rocket attack on Harir"]
     assert list(articles["published"].fillna("")) == ["", ""]
     sidebar = sorted(w.value for w in real_app.sidebar.warning)  # the build's problems, by file
-    assert len(sidebar) == 2 and sidebar[0].endswith("uploads/future.txt: date in the future '2999-01-01'; "
+    assert len(sidebar) == 2 and sidebar[0].endswith("uploads/future.txt:1: date in the future '2999-01-01'; "
                                                      "published left empty"), sidebar
     assert sidebar[1].endswith("uploads/old.json: date before 1900 '1850-05-01'; published left empty")
 
