@@ -32,10 +32,13 @@ WHENS = ["on Monday", "late on Saturday", "last night", "earlier today", "on Wed
 CASUALTIES = ["causing no casualties", "wounding two soldiers", "killing three people", "injuring at least 12"]
 ACTORS = ["The Islamic Resistance in Iraq", "Kataib Hezbollah", "A group calling itself Ashab al-Kahf"]
 CONTEXT = (
-    "The attack came amid rising tension over the war in Gaza. Officials in Washington and Baghdad have "
-    "discussed the future of the coalition for months, and Iraqi leaders say the country no longer needs "
-    "foreign combat troops. Analysts in Beirut and Tehran said the pressure would continue."
+    "The attack came amid rising tension over the war in {region}. Officials in Washington and {capital} have "
+    "discussed the future of the coalition for {months} months, and Iraqi leaders say the country no longer needs "
+    "foreign combat troops. Analysts in {city} said the pressure would continue, {n} days after the last talks."
 )
+CAPITALS = ["Baghdad", "Amman", "Damascus", "Ankara", "Beirut", "Tehran", "Doha", "Riyadh", "Cairo", "Kuwait City"]
+CITIES = ["Beirut", "Tehran", "London", "Istanbul", "Dubai", "Paris", "Berlin", "Basra", "Mosul", "Najaf", "Karbala"]
+REGIONS = ["Gaza", "Lebanon", "Yemen", "the Red Sea", "Sudan", "Ukraine"]
 
 
 def generate_corpus(n: int, folder: Path, seed: int = 7) -> None:
@@ -53,7 +56,12 @@ def generate_corpus(n: int, folder: Path, seed: int = 7) -> None:
             actor=rng.choice(ACTORS),
         )
         lead = lead[0].upper() + lead[1:]
-        body = "\n\n".join([lead, CONTEXT, "Advertisement", CONTEXT.replace("Gaza", "Lebanon")])
+        context = [
+            CONTEXT.format(region=rng.choice(REGIONS), capital=rng.choice(CAPITALS), months=rng.randrange(2, 30),
+                           city=rng.choice(CITIES), n=rng.randrange(2, 90))
+            for _ in range(2)
+        ]
+        body = "\n\n".join([lead, context[0], "Advertisement", context[1]])
         (folder / f"{i:06d}.txt").write_text(f"date {published.isoformat()} Bench article {i}\n\n{body}\n")
 
 
@@ -113,8 +121,9 @@ def format_markdown(gazetteer: dict[str, float], pipeline: list[dict[str, Any]],
              "## Gazetteer", "", "| step | seconds |", "|---|---|"]
     lines += [f"| {k.replace(' (s)', '')} | {v:.3f} |" for k, v in gazetteer.items()]
     lines += ["", "## Pipeline on generated corpora", "",
-              "Articles generated from templates (seed .txt layout, ~1.3 KB each, one incident and context "
-              "paragraphs naming other places).", ""]
+              "Articles generated from templates (seed .txt layout, ~1 KB each: one incident sentence, then two "
+              "context paragraphs naming other places, with names and numbers drawn at random so that no two "
+              "articles share their text).", ""]
     if pipeline:
         keys = list(pipeline[0])
         lines += ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]

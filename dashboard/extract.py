@@ -217,7 +217,8 @@ def _context_cut(sentence: str) -> int:
     return len(sentence)
 
 
-def _attack_clauses(sentence: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=8192)
+def _attack_clauses(sentence: str) -> tuple[tuple[int, int], ...]:
     """Return the (start, end) spans of the sentence's clauses that contain a realised attack word."""
     bounds = [0, *[m.start() for m in _CLAUSE_BREAK.finditer(sentence)], len(sentence)]
     spans = []
@@ -225,7 +226,7 @@ def _attack_clauses(sentence: str) -> list[tuple[int, int]]:
         clause = sentence[start:end]
         if lx.TRIGGER.search(clause) and _realised(clause):
             spans.append((start, end))
-    return spans
+    return tuple(spans)
 
 
 def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mention, bool]]:
@@ -327,6 +328,7 @@ _WEAPON_AS_OBJECT = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def find_weapon(text: str, position: int | None = None) -> str:
     """Return the weapon named in the text (nearest to position when several), or 'unknown'."""
     clean = _mask(_mask(text, _AIR_DEFENCE), _WEAPON_AS_OBJECT)
@@ -416,6 +418,7 @@ def find_outcome(text: str) -> str:
     return "unknown"
 
 
+@lru_cache(maxsize=8192)
 def find_actor(sentence: str, trigger_at: int) -> tuple[str, bool]:
     """Return (actor, claimed) named in the sentence: the 'by X' agent, the claimant, or the first before the verb."""
     claimed = bool(lx.CLAIM.search(sentence))
@@ -563,6 +566,7 @@ def _antecedent(sentence: Sentence, places: ArticlePlaces) -> list[tuple[Mention
     return [(Mention(phrase.group(0), phrase.start(), phrase.end(), site), False)]
 
 
+@lru_cache(maxsize=8192)
 def _context_clause(text: str) -> re.Match[str] | None:
     """Return the opener of the sentence's cause/reaction clause ("in response to", "since the"), if any."""
     first_trigger = lx.TRIGGER.search(text)
@@ -831,6 +835,8 @@ def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[di
     places = ArticlePlaces(text, gazetteer, dateline.end() if dateline else 0)
     by_sentence: dict[int, list[Candidate]] = {}
     for index, sentence in enumerate(sentences):
+        if not lx.TRIGGER.search(sentence.text):
+            continue  # no attack word: context only
         skip = max(0, dateline.end() - sentence.start) if dateline and index == 0 else 0
         found = _analyse_sentence(sentence, places, article_date, skip)
         if found:
