@@ -238,7 +238,23 @@ def find_dates(text: str, article_date: date | None) -> list[DateMention]:
     for *_, mention in sorted(candidates, key=lambda c: c[:3]):
         if all(mention.end <= t.start or mention.start >= t.end for t in taken):
             taken.append(mention)
-    return sorted(taken, key=lambda d: d.start)
+    return _join_overnight(text, sorted(taken, key=lambda d: d.start))
+
+
+_OVERNIGHT_JOIN = re.compile(
+    r"(?i)^\s*(?:night|evening)?\s*(?:into|and early|to early)\s*(?:the\s+)?(?:early\s+(?:hours\s+of\s+)?)?$"
+)
+
+
+def _join_overnight(text: str, dates: list[DateMention]) -> list[DateMention]:
+    """Return the dates with "Saturday night into Sunday" read as Sunday: the night's end is the event day."""
+    out: list[DateMention] = []
+    for mention in dates:
+        if out and _OVERNIGHT_JOIN.match(text[out[-1].end : mention.start]) and mention.date >= out[-1].date:
+            out[-1] = mention
+        else:
+            out.append(mention)
+    return out
 
 
 def resolve_event_date(dates: list[DateMention], article_date: date | None) -> tuple[date | None, int]:

@@ -53,7 +53,9 @@ def split_sentences(text: str) -> list[Sentence]:
             continue
         start = 0
         for match in _BOUNDARY.finditer(line):
-            token = _LAST_TOKEN.search(line[start : match.start() + 1])
+            end = match.start() + 1
+            space = line.rfind(" ", start, end)  # the last token starts after the last space
+            token = _LAST_TOKEN.search(line, space + 1 if space >= 0 else start, end)
             word = token.group(1).lower().rstrip(".") if token else ""
             if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue
@@ -102,12 +104,14 @@ class Candidate:
 
 # Coarseness of a place kind; a curated "district" is a city quarter (Green Zone, Mashtal), finer than its city.
 _SPECIFICITY = {"country": 4, "continent": 5, "region": 3, "admin1": 3, "admin2": 2, "near": 2, "city": 1, "town": 1}
-_AIR_DEFENCE = re.compile(
+_AIR_DEFENCE = lx.prefiltered(re.compile(
     r"\b(?:air[- ]defen[cs]es?(?: systems?| missiles?)?|surface-to-air missiles?|interceptor missiles?|"
     r"Patriot(?: missiles?| batteries| systems?)?|C-RAM|counter-rocket)\b",
     re.I,
+))
+_US_STRIKES = lx.prefiltered(
+    re.compile(r"\b(?:U\.?S\.?|US|American|United States|Israeli|Turkish)\s+(?:air\s?)?strikes?\b")
 )
-_US_STRIKES = re.compile(r"\b(?:U\.?S\.?|US|American|United States|Israeli|Turkish)\s+(?:air\s?)?strikes?\b")
 _PASSIVE_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|inside|on|at|across|over|near|targeting|struck|hit)\s+(?:the\s+)?"
@@ -116,10 +120,10 @@ _LOCATIVE_BEFORE = re.compile(
     re.I,
 )
 # Clause breaks: a place in a clause with no attack word is not where the attack happened.
-_CLAUSE_BREAK = re.compile(
+_CLAUSE_BREAK = lx.prefiltered(re.compile(
     r";|:\s|\s--\s|\s—\s|,\s+(?:but|while|whereas|although|though|adding|and said|and added)\b|"
     r"\s+(?:and|but)\s+(?:said|says|added|told|called|urged)\b|\b(?:said|says|added|told reporters)\b(?! (?:it|they) )"
-)
+))
 # An apposition that describes a place already named ("al-Qaim, a town near al-Bukamal,").
 _APPOSITION = re.compile(
     r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:town|city|village|outpost|base|hub|district|province|region|area|"
@@ -135,14 +139,14 @@ _DISTANCE_REFERENCE = re.compile(
     r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of\s+(?:the\s+)?$",
     re.I,
 )
-_STATE_AGENT = re.compile(
+_STATE_AGENT = lx.prefiltered(re.compile(
     r"\b(?:U\.?S\.?|US|American|United States|Israeli|Turkish|Iranian|coalition)\s+"
     r"(?:(?:forces|military|troops|aircraft|warplanes|jets|fighter jets|bombers|drones?|army|air force|"
     r"Central Command|navy)\s+)?(?:(?:also|then|later|again)\s+)?"
     r"(?:struck|hit|carried out|conducted|launched|bombed|targeted|(?:air\s?)?strikes?|raids?)\b|"
     r"\b(?:B-1B?|F-(?:15|16|35)|AC-130|MQ-9|Reaper)\b|\bUnited States (?:on \w+ )?(?:carried out|launched|struck)\b",
     re.I,
-)
+))
 _SOURCE_AFTER = re.compile(
     r"^\s*(?:officials?|spokes(?:man|woman|person)|statement|sources?|said|says|told|confirmed|reported|"
     r"announced|press secretary|defen[cs]e official|has said|later said)\b"
@@ -171,11 +175,13 @@ def _mask(text: str, pattern: re.Pattern[str]) -> str:
     return pattern.sub(lambda m: " " * len(m.group(0)), text)
 
 
-_ACTOR_MASK = re.compile("|".join(f"(?:{p.pattern})" for _, p in lx.ACTOR_PATTERNS))
+_ACTOR_MASK = lx.prefiltered(re.compile("|".join(f"(?:{p.pattern})" for _, p in lx.ACTOR_PATTERNS)))
 # One pass finds every actor / weapon: a named group per entry (group i = entry i).
-_ACTOR_ANY = re.compile("|".join(f"(?P<a{i}>{p.pattern})" for i, (_, p) in enumerate(lx.ACTOR_PATTERNS)))
-_WEAPON_ANY = re.compile(
-    "|".join(f"(?P<w{i}>{p.pattern})" for i, (_, p) in enumerate(lx.WEAPON_PATTERNS)), re.I
+_ACTOR_ANY = lx.prefiltered(
+    re.compile("|".join(f"(?P<a{i}>{p.pattern})" for i, (_, p) in enumerate(lx.ACTOR_PATTERNS)))
+)
+_WEAPON_ANY = lx.prefiltered(
+    re.compile("|".join(f"(?P<w{i}>{p.pattern})" for i, (_, p) in enumerate(lx.WEAPON_PATTERNS)), re.I)
 )
 _CASUALTY_WORDS = re.compile(r"(?i)kill|dead|death|died|die\b|injur|wound|hurt|casualt|fatalit|lives|toll|slain")
 
@@ -189,10 +195,16 @@ def _place_text(sentence: str) -> str:
     return text
 
 
-_NUMBERED_NAME = re.compile(r"\b(?:[A-Z][a-z]+|[A-Z]{1,4}-?)\s?\d+\b|\b\d+\s?mm\b|\b\d{4}\b")
+_NUMBERED_NAME = lx.prefiltered(re.compile(r"\b(?:[A-Z][a-z]+|[A-Z]{1,4}-?)\s?\d+\b|\b\d+\s?mm\b|\b\d{4}\b"))
 DATELINE = re.compile(
     r"^\s*[A-Z][A-Za-z'’. -]{2,30}?(?:,\s*[A-Z][A-Za-z.]+(?:\s\d{1,2})?){0,2}\s*(?:\([^)]{0,60}\))?\s*(?:--|—|–|-)\s"
 )
+
+
+@lru_cache(maxsize=8192)
+def _trigger(text: str) -> re.Match[str] | None:
+    """Return the first attack word of the text, or None (cached: several rules ask for the same sentence)."""
+    return lx.TRIGGER.search(text)
 
 
 @lru_cache(maxsize=4096)
@@ -208,7 +220,7 @@ def _realised(sentence: str) -> bool:
 @lru_cache(maxsize=4096)
 def _context_cut(sentence: str) -> int:
     """Return the offset after which places are context (a cause or reaction clause), or len(sentence)."""
-    first_trigger = lx.TRIGGER.search(sentence)
+    first_trigger = _trigger(sentence)
     if not first_trigger:
         return len(sentence)
     for clause in lx.CONTEXT_CLAUSE.finditer(sentence):
@@ -224,7 +236,7 @@ def _attack_clauses(sentence: str) -> tuple[tuple[int, int], ...]:
     spans = []
     for start, end in zip(bounds, bounds[1:], strict=False):
         clause = sentence[start:end]
-        if lx.TRIGGER.search(clause) and _realised(clause):
+        if _trigger(clause) and _realised(clause):
             spans.append((start, end))
     return tuple(spans)
 
@@ -245,23 +257,35 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
         if kept and _DISTANCE_REFERENCE.search(sentence[max(0, mention.start - 40) : mention.start]):
             continue
         before, after = sentence[max(0, mention.start - 60) : mention.start], sentence[mention.end : mention.end + 40]
-        agent = lx.METONYMY_AFTER.search(after) and not _PREPOSITION_BEFORE.search(before)
-        if agent and specificity(mention.place) >= 1:
+        level = specificity(mention.place)
+        if level >= 1 and lx.METONYMY_AFTER.search(after) and not _PREPOSITION_BEFORE.search(before):
             continue  # "Washington had hit", "Baghdad said" (but not "a strike in Baghdad had killed")
-        if lx.ORIGIN_AFTER.search(after) or (lx.FROM_BEFORE.search(before) and before.rstrip().endswith("from")):
+        if lx.ORIGIN_AFTER.search(after) or (before.rstrip().endswith("from") and lx.FROM_BEFORE.search(before)):
             continue
-        if re.search(r"'s\s*$", mention.text) and specificity(mention.place) >= 3:
+        if level >= 3 and _POSSESSIVE_END.search(mention.text):
             continue  # "Iraq's prime minister"
-        if lx.PEOPLE_IN.search(re.sub(r"[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?\s+(?:and|or)\s+$", "", before)):
+        if _people_in(before):
             continue  # "diplomats in Baghdad noted", "officials in Sulaymaniyah and Duhok"
-        if kept and lx.ROUTE_BEFORE.search(before):
-            continue  # "on the road between Sulaymaniyah and Halabja"
+        if lx.ROUTE_BEFORE.search(before) and len(mentions) > 2:
+            continue  # "on the road between Sulaymaniyah and Halabja near the town of Said Sadiq"
         if mention.place.name in lx.CAPITALS and not lx.LOCATIVE_CUE.search(before):
             continue  # "a message to Washington", "coordinated by Tehran"
-        if (lx.AREA_AFTER.search(after) or lx.AREA_BEFORE.search(before)) and specificity(mention.place) < 3:
+        if level < 3 and (lx.AREA_AFTER.search(after) or lx.AREA_BEFORE.search(before)):
             mention = Mention(mention.text, mention.start, mention.end, _as_area(mention.place), mention.demonym)
         kept.append((mention, bool(lx.NEAR_BEFORE.search(before))))
     return _drop_containers(kept)
+
+
+_POSSESSIVE_END = re.compile(r"'s\s*$")
+_NAME_LIST_END = re.compile(r"[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?\s+(?:and|or)\s+$")
+_PEOPLE_IN_ENDS = ("in", "the", "and", "or")
+
+
+def _people_in(before: str) -> bool:
+    """Return True when the text before a place ends like "officials in" / "diplomats in Erbil and"."""
+    if not before.rstrip()[-3:].lower().endswith(_PEOPLE_IN_ENDS):
+        return False  # PEOPLE_IN ends with "in" or "the"; a trailing "X and" / "X or" list is removed first
+    return bool(lx.PEOPLE_IN.search(_NAME_LIST_END.sub("", before)))
 
 
 def _as_area(place: Place) -> Place:
@@ -319,13 +343,13 @@ def _nearest(matches: Iterable[tuple[int, Any]], position: int) -> Any:
     return best
 
 
-_WEAPON_AS_OBJECT = re.compile(
+_WEAPON_AS_OBJECT = lx.prefiltered(re.compile(
     r"\b(?:rockets?|drones?|missiles?|weapons?|munitions?|ammunition)(?:\s+and\s+(?:rockets?|drones?|missiles?))?\s+"
     r"(?:storage|stores|depots?|launchers?|launch(?:ing)? (?:sites?|teams?|points?|positions?|pads?|areas?)|"
     r"factor(?:y|ies)|warehouses?|stockpiles?|production|supply|supplies|cells?|operators?|sites?|"
     r"capabilities|programme|program|experts?|workshops?)\b|\b(?:preparing|about|ready|planning) to launch\b[^,;.]*",
     re.I,
-)
+))
 
 
 @lru_cache(maxsize=8192)
@@ -389,22 +413,25 @@ def find_casualties(text: str) -> tuple[int | None, int | None]:
     return fatalities, injured
 
 
+_NEGATED_COUNT = re.compile(r"(?i)\b(?:no|not|none of the)\s*$")
+
+
 def _max_count(patterns: list[re.Pattern[str]], text: str) -> int | None:
     """Return the largest count any of the patterns finds in the text, or None."""
     counts = [
         _number(m.group("num")) for p in patterns for m in p.finditer(text)
-        if not re.search(r"(?i)\b(?:no|not|none of the)\s*$", text[max(0, m.start("num") - 12) : m.start("num")])
+        if not _NEGATED_COUNT.search(text[max(0, m.start("num") - 12) : m.start("num")])
     ]
     counts = [c for c in counts if 0 < c < 5000]
     return max(counts) if counts else None
 
 
-_BEFORE_IMPACT = re.compile(
+_BEFORE_IMPACT = lx.prefiltered(re.compile(
     r"\b(?:before|prior to)\s+(?:it|they|the \w+)?\s*(?:could\s+)?"
     r"(?:hit|hitting|struck|reach(?:ed|ing)?|land(?:ed|ing)?|"
     r"impact(?:ed|ing)?)\b[^,;.]*",
     re.I,
-)
+))
 
 
 @lru_cache(maxsize=4096)
@@ -460,6 +487,7 @@ def find_target(sentence: str, actor: str, place: Place) -> str:
 
 
 _RANGE_BEFORE = re.compile(r"(?i)\b(?:since|from|by|before|between)\s*$")
+_RANGE_START = re.compile(r"(?i)(?:since|from|until|till|by|before)\b")  # "since October" is a range, not a day
 _SPEECH_BEFORE = re.compile(
     r"(?i)\b(?:said|says|announced|told \w+|reported|stated|confirmed|added|statement|briefing|"
     r"spokes(?:man|woman|person)|press conference)\s*(?:late |early )?(?:on )?$"
@@ -476,6 +504,7 @@ def _sentence_date(sentence: Sentence, article_date: date | None, anchor: int, s
     usable = [
         d for d in _dates_in(sentence.text, article_date)
         if skip <= d.start < cut and not _RANGE_BEFORE.search(sentence.text[: d.start])
+        and not _RANGE_START.match(d.text)
         and (article_date is None or d.date <= article_date)
     ]
     events = [d for d in usable if not _SPEECH_BEFORE.search(sentence.text[: d.start])]
@@ -569,7 +598,7 @@ def _antecedent(sentence: Sentence, places: ArticlePlaces) -> list[tuple[Mention
 @lru_cache(maxsize=8192)
 def _context_clause(text: str) -> re.Match[str] | None:
     """Return the opener of the sentence's cause/reaction clause ("in response to", "since the"), if any."""
-    first_trigger = lx.TRIGGER.search(text)
+    first_trigger = _trigger(text)
     if not first_trigger:
         return None
     return next((m for m in lx.CONTEXT_CLAUSE.finditer(text) if m.start() > first_trigger.start()), None)
@@ -577,7 +606,7 @@ def _context_clause(text: str) -> re.Match[str] | None:
 
 def _specific_reference(text: str, article_date: date | None) -> bool:
     """Return True when a clause names one specific past attack: an attack word plus a day, casualties or weapon."""
-    if not lx.TRIGGER.search(text):
+    if not _trigger(text):
         return False
     has_day = any(d.precision == 1 for d in _dates_in(text, article_date))
     return has_day or find_casualties(text) != (None, None) or find_weapon(text) != "unknown"
@@ -610,7 +639,7 @@ def _analyse_part(sentence: Sentence, places: ArticlePlaces, article_date: date 
                   ) -> list[Candidate]:
     """Return the incident candidates of one sentence or clause."""
     text = sentence.text
-    trigger = lx.TRIGGER.search(text)
+    trigger = _trigger(text)
     if not trigger or lx.NEGATED.search(text) or not _realised(text):
         return []
     dated = _sentence_date(sentence, article_date, trigger.start(), skip)
@@ -695,7 +724,7 @@ def _attach_followups(sentences: list[Sentence], candidates: dict[int, list[Cand
 
 def _about_attack(text: str) -> bool:
     """Return True when a sentence speaks of an attack, its damage or its casualties."""
-    return bool(lx.TRIGGER.search(text) or lx.NO_CASUALTIES.search(text) or lx.NO_INJURIES.search(text))
+    return bool(_trigger(text) or lx.NO_CASUALTIES.search(text) or lx.NO_INJURIES.search(text))
 
 
 def _fill_from(candidate: Candidate, follow: Sentence) -> None:
@@ -760,7 +789,7 @@ def _sentence_date_anywhere(sentences: list[Sentence], index: int, article_date:
     if index == 0 or sentences[index - 1].paragraph != sentences[index].paragraph:
         return None
     previous = sentences[index - 1]
-    if not lx.TRIGGER.search(previous.text):
+    if not _trigger(previous.text):
         return None
     dated = _sentence_date(previous, article_date, len(previous.text))
     return dated if dated is not None and dated.precision == 1 else None
@@ -835,7 +864,7 @@ def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[di
     places = ArticlePlaces(text, gazetteer, dateline.end() if dateline else 0)
     by_sentence: dict[int, list[Candidate]] = {}
     for index, sentence in enumerate(sentences):
-        if not lx.TRIGGER.search(sentence.text):
+        if not _trigger(sentence.text):
             continue  # no attack word: context only
         skip = max(0, dateline.end() - sentence.start) if dateline and index == 0 else 0
         found = _analyse_sentence(sentence, places, article_date, skip)
@@ -860,21 +889,27 @@ def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[di
 
 
 def _lead_date(sentences: list[Sentence], article_date: date | None, dateline_end: int) -> DateMention | None:
-    """Return the day-precise date of the first attack sentence among the article's first three, if any."""
+    """Return the date of the first dated attack sentence among the article's first three, if any.
+
+    A day-precise event date wins; a lead that only gives a month, or when a claim or statement came ("said on
+    Sunday it had carried out attacks"), gives that date as "on or before" (precision 3).
+    """
+    spoken = None
     for index, sentence in enumerate(sentences[:3]):
-        trigger = lx.TRIGGER.search(sentence.text)
+        trigger = _trigger(sentence.text)
         if trigger and _realised(sentence.text):
             skip = max(0, dateline_end - sentence.start) if index == 0 else 0
             dated = _sentence_date(sentence, article_date, trigger.start(), skip)
             if dated and dated.precision == 1:
                 return dated
-    return None
+            spoken = spoken or (dated if dated and dated.precision == 3 else None)
+    return spoken
 
 
 def _lead_weapon(sentences: list[Sentence]) -> str:
     """Return the weapon of the article's first attack sentence among its first three, or 'unknown'."""
     for sentence in sentences[:3]:
-        trigger = lx.TRIGGER.search(sentence.text)
+        trigger = _trigger(sentence.text)
         if trigger and _realised(sentence.text):
             actor, _ = find_actor(sentence.text, trigger.start())
             clause = sentence.text[: _context_cut(sentence.text)]
@@ -896,7 +931,7 @@ def _date_from_story(candidates: list[Candidate], lead: DateMention | None) -> N
         if earlier:
             candidate.event_date, candidate.time_precision = earlier[-1].event_date, 1
         elif lead is not None:
-            candidate.event_date, candidate.time_precision = lead.date, 1
+            candidate.event_date, candidate.time_precision = lead.date, lead.precision
 
 
 def _confidence(candidate: Candidate) -> float:

@@ -3,6 +3,79 @@
 from __future__ import annotations
 
 import re
+from typing import Any
+
+# --- speed: a cheap first-character test in front of big alternations -----------------------------------
+# This reads CPython's regex parser (re._parser, re._constants: 3.11 to 3.13). It is only an optimisation:
+# when those internals are missing or change, prefiltered() returns each pattern unchanged.
+_C: Any = getattr(re, "_constants", None)
+_PARSER: Any = getattr(re, "_parser", None)
+_ZERO_WIDTH = (_C.AT, _C.ASSERT, _C.ASSERT_NOT) if _C else ()
+_CATEGORIES = {_C.CATEGORY_DIGIT: r"\d", _C.CATEGORY_SPACE: r"\s", _C.CATEGORY_WORD: r"\w"} if _C else {}
+
+
+def _class_atoms(items: Any) -> set[str] | None:
+    """Return the character-class atoms of a parsed [...] set, or None when it is negated or unusual."""
+    atoms = set()
+    for kind, value in items:
+        if kind is _C.LITERAL:
+            atoms.add(re.escape(chr(value)))
+        elif kind is _C.RANGE:
+            atoms.add(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+        elif kind is _C.CATEGORY and value in _CATEGORIES:
+            atoms.add(_CATEGORIES[value])
+        else:
+            return None
+    return atoms
+
+
+def _first(items: Any) -> tuple[set[str], bool] | None:
+    """Return (class atoms a match of the parsed sequence can start with, whether it can be empty), or None."""
+    atoms: set[str] = set()
+    for op, arg in items:
+        if op in _ZERO_WIDTH:
+            continue
+        if op is _C.LITERAL:
+            return atoms | {re.escape(chr(arg))}, False
+        if op is _C.IN:
+            found = _class_atoms(arg)
+            return (None if found is None else (atoms | found, False))
+        if op is _C.SUBPATTERN:
+            found = _first(arg[-1])
+        elif op is _C.BRANCH:
+            found = _union([_first(branch) for branch in arg[1]])
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
+            found = _first(arg[2])
+            found = found and (found[0], found[1] or arg[0] == 0)
+        else:
+            return None
+        if found is None:
+            return None
+        atoms |= found[0]
+        if not found[1]:
+            return atoms, False
+    return atoms, True
+
+
+def _union(parts: list[tuple[set[str], bool] | None]) -> tuple[set[str], bool] | None:
+    """Return the union of the first-character atoms of alternatives, or None when one is unknown."""
+    if any(part is None for part in parts):
+        return None
+    return set().union(*(part[0] for part in parts)), any(part[1] for part in parts)
+
+
+def prefiltered(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """Return the pattern behind a lookahead for the characters its matches can start with (same matches, faster)."""
+    if _C is None or _PARSER is None or re.match(r"\(\?[aiLmsux]+\)", pattern.pattern):
+        return pattern  # no parser to read, or inline global flags that must stay first
+    try:
+        found = _first(_PARSER.parse(pattern.pattern, pattern.flags))
+    except (AttributeError, TypeError, ValueError, re.error):
+        return pattern
+    if found is None or found[1] or not found[0]:
+        return pattern
+    return re.compile(f"(?=[{''.join(sorted(found[0]))}])(?:{pattern.pattern})", pattern.flags)
+
 
 # --- weapons: (weapon, pattern); the first pattern found in a clause wins, most specific first ------------
 WEAPON_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -59,7 +132,7 @@ SUB_EVENT_BY_WEAPON: dict[str, tuple[str, str]] = {
 }
 
 # --- the event happened: attack verbs and nouns ----------------------------------------------------------
-TRIGGER = re.compile(
+TRIGGER = prefiltered(re.compile(
     r"\b(?:attack(?:s|ed|ing)?|assault(?:s|ed)?|strikes?|struck|striking|hit(?:s|ting)?|targeted|targeting|"
     r"launched|fired|firing|fell(?=\s+(?:inside|on|near|close|short|within|outside|in(?:to)? (?:the|an?) ))|landed|"
     r"shell(?:ed|ing)|bomb(?:ed|ing|ardment|ardments)|shot down|intercept(?:ed|ion|s)?|downed|destroyed|"
@@ -68,10 +141,10 @@ TRIGGER = re.compile(
     r"raid(?:s|ed)?|ambush(?:ed)?|detonat(?:ed|ion)|came under (?:fire|attack)|rained|slammed|crashed|"
     r"(?:sent|flew|flown|aimed|directed|lobbed)\s+(?:\w+\s+)?(?:towards?|at|into))\b",
     re.I,
-)
+))
 
 # Words that show an attack was threatened, planned, hypothetical or denied rather than reported.
-IRREALIS = re.compile(
+IRREALIS = prefiltered(re.compile(
     r"\b(?:threat(?:en(?:s|ed|ing)?)?\s+(?:to|of)|vow(?:s|ed)?\s+to|warn(?:s|ed|ing)?\s+(?:of|that|it)|"
     r"hint(?:s|ed|ing)?\s+at|could|would|might|may|plan(?:s|ned|ning)?\s+to|intend(?:s|ed)?\s+to|"
     r"prepar(?:ing|ed)\s+to|ready to|if|unless|potential|possible|risk of|fears? of|deterr(?:ent|ence)|"
@@ -81,9 +154,9 @@ IRREALIS = re.compile(
     r"(?:pause|halt|suspen\w+|stop|end|cessation|resum\w+|wave|campaign|string|spate)\s+(?:in|of|to)?\s*"
     r"(?:their|its|the|such)?\s*(?=(?:\w+\s+)?(?:attacks?|strikes?|operations?)\b))",
     re.I,
-)
+))
 # Counted or habitual mentions: many attacks summarised, not one incident.
-HABITUAL = re.compile(
+HABITUAL = prefiltered(re.compile(
     r"\b(?:since\s+(?:mid-|late\s+|early\s+)?(?:january|february|march|april|may|june|july|august|"
     r"september|october|november|december|the start|the beginning|then|\d{4})|more than \d+ (?:attacks|times)|"
     r"(?:dozens|scores|hundreds) of (?:attacks|times|strikes)|\d{2,} (?:attacks|strikes)|"
@@ -95,16 +168,16 @@ HABITUAL = re.compile(
     r"claimed)|(?:has|have) become|(?:has|have) (?:intensified|stepped up|escalated|expanded)|"
     r"this (?:summer|spring|winter|autumn|year)|since\s+(?:the\s+)?(?:start|beginning|outbreak|\w+ \d{4}))\b",
     re.I,
-)
-NEGATED = re.compile(
+))
+NEGATED = prefiltered(re.compile(
     r"\b(?:no (?:attack|strike)s?\s+(?:has|have|had|was|were)|(?:has|have|had) not been (?:attacked|hit|targeted)|"
     r"denied (?:any )?(?:involvement|responsibility|carrying out)|"
     r"(?:was|were|had|has|have) not (?:been )?(?:hit|struck|attacked|targeted|damaged|claimed)|"
     r"(?:been|was|were|is|are) no (?:attacks?|strikes?|impacts?|damage) (?:on|at|to|in))\b",
     re.I,
-)
+))
 # Clause openers after which places are context (a cause, a comparison, a reaction).
-CONTEXT_CLAUSE = re.compile(
+CONTEXT_CLAUSE = prefiltered(re.compile(
     r"\b(?:in (?:retaliation|response|revenge) (?:for|to)|as (?:a )?(?:retaliation|response|revenge) (?:for|to)|"
     r"(?:its|a|the|their|his|her) (?:response|retaliation|answer|reply) (?:to|for)|retaliation for|"
     r"amid|in solidarity with|in support of|support (?:for|to)|backing (?:for|of)|over (?:the )?(?:war|conflict) in|"
@@ -112,7 +185,7 @@ CONTEXT_CLAUSE = re.compile(
     r"since (?:the|a|an|its|their|his|her)\b|"
     r"comes (?:after|as|amid)|following (?:the|a|an|its|their|his|her|last|weeks|days|months)\b)",
     re.I,
-)
+))
 
 # --- where: cues that the place is only near the event --------------------------------------------------
 NEAR_BEFORE = re.compile(
@@ -137,12 +210,12 @@ METONYMY_AFTER = re.compile(
     re.I,
 )
 # Honorifics and ranks: the capitalised words after them are a person's name, not a place.
-PERSON_NAME = re.compile(
+PERSON_NAME = prefiltered(re.compile(
     r"\b(?:Sgt|Spc|Pfc|Pvt|Cpl|Gen|Lt|Maj|Col|Capt|Adm|Brig|Mr|Mrs|Ms|Dr|Sheikh|Imam|Ayatollah|Sayyed|"
     r"President|Prime Minister|Minister|Secretary|Spokesman|spokesman|spokeswoman|Commander|commander|Senator|"
     r"Sen|Rep|General|Colonel|Major|Sergeant|Specialist|Ambassador|Governor)\.?"
     r"(?:\s+(?:Gen|Col|Cmdr)\.?)?((?:\s+(?:al-|el-|bin |ibn |abu |Abu )?[A-Z][\w'’-]+){1,4})"
-)
+))
 ORIGIN_AFTER = re.compile(r"^\s*(?:-|–)?\s*(?:based|backed|aligned|allied|linked)\b", re.I)
 
 # --- who: named actors (masked before place detection so "Islamic Resistance in Iraq" is no place) ------
@@ -170,7 +243,7 @@ ACTORS: list[tuple[str, str]] = [
 ]
 ACTOR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(rf"\b(?:{p})\b")) for name, p in ACTORS]
 # Spans that contain a place name but are not places (offices, organisations, groups).
-NON_PLACE_NAMES = re.compile(
+NON_PLACE_NAMES = prefiltered(re.compile(
     r"\b(?:Islamic Resistance (?:in|of) Iraq|Islamic State (?:in|of) Iraq(?: and (?:Syria|the Levant))?|"
     r"Syrian Democratic Forces|Syrian Observatory for Human Rights|Kurdistan Workers'? Party|"
     r"Kurdistan Regional Government|Kurdistan Democratic Party|Patriotic Union of Kurdistan|"
@@ -178,16 +251,16 @@ NON_PLACE_NAMES = re.compile(
     r"Department of (?:State|Defense)|Iraq'?s? Joint Operations Command|Joint Operations Command|"
     r"Islamic Republic(?: of Iran)?|Washington Post|New York Times|Wall Street Journal|Jerusalem Post|"
     r"Tehran Times|Baghdad Today|Kurdistan 24|Rudaw|Al Jazeera|Al Arabiya|Reuters|Associated Press)\b"
-)
-CLAIM = re.compile(
+))
+CLAIM = prefiltered(re.compile(
     r"\b(?:claim(?:ed|s|ing)?(?: of)? responsibility|claimed|claims|took responsibility|"
     r"said (?:it|they) (?:had )?(?:targeted|attacked|struck|launched|carried out)|announced (?:it|they) had)\b",
     re.I,
-)
+))
 
 # --- who was hit ----------------------------------------------------------------------------------------
 TARGETS: list[tuple[str, re.Pattern[str]]] = [
-    (name, re.compile(rf"\b(?:{p})\b", re.I))
+    (name, prefiltered(re.compile(rf"\b(?:{p})\b", re.I)))
     for name, p in [
         ("US forces", r"(?:U\.?S\.?|US|American) (?:forces|troops|personnel|service ?members|soldiers|"
          r"military personnel|interests|advisers|advisors)"),
@@ -204,17 +277,17 @@ TARGETS: list[tuple[str, re.Pattern[str]]] = [
     ]
 ]
 
-OUTCOME_INTERCEPTED = re.compile(
+OUTCOME_INTERCEPTED = prefiltered(re.compile(
     r"\b(?:intercept(?:ed|ion|s)?|shot down|downed|brought down|thwarted|foiled|destroyed (?:in (?:the )?air|"
     r"mid-?air|before)|neutrali[sz]ed|engaged by air defen[cs]es|failed to reach|crashed (?:short|outside))\b",
     re.I,
-)
-OUTCOME_IMPACT = re.compile(
+))
+OUTCOME_IMPACT = prefiltered(re.compile(
     r"\b(?:hit|struck|landed|land(?:ed|ing)? (?:inside|in|on)|impact(?:ed)?|fell (?:inside|in|on|near)|"
     r"exploded|damag(?:e|ed|ing)|killed|killing|wounded|wounding|injured|injuring|injuries|"
     r"casualt(?:y|ies)|fire broke out|set (?:fire|ablaze)|caused)\b",
     re.I,
-)
+))
 
 # --- casualties -----------------------------------------------------------------------------------------
 NUMBER_WORDS: dict[str, int] = {
@@ -255,6 +328,8 @@ INJURED_PATTERNS: list[re.Pattern[str]] = [
     re.compile(rf"\b{_QUAL}{_NUM}\s+{_WHO}\s*(?:were|was|have been|had been)?\s*(?:treated|evaluated|hospitali[sz]ed|"
                r"assessed)\s+for\s+[^.;]{0,40}?(?:injur|wound|concussion)", re.I),
 ]
+KILLED_PATTERNS = [prefiltered(p) for p in KILLED_PATTERNS]
+INJURED_PATTERNS = [prefiltered(p) for p in INJURED_PATTERNS]
 # "Five service members and two contractors were hurt": the parts are added up.
 _GROUP_NOUN = (
     r"(?:(?!were\b|was\b|and\b|had\b|have\b)[\w.'-]+\s+){0,3}?(?:people|civilians|soldiers|troops|"
@@ -271,27 +346,27 @@ def _part(name: str) -> str:
             + _GROUP_NOUN)
 
 
-SUM_PATTERN = re.compile(
+SUM_PATTERN = prefiltered(re.compile(
     _part("a") + r"\s*(?:,|and)\s+" + _part("b")
     + r"\s*(?:were|have been|had been)?\s*(?:(?:slightly|lightly|seriously|critically)\s+)?"
     r"(?P<what>injured|wounded|hurt|killed|dead)\b",
     re.I,
-)
-NO_CASUALTIES = re.compile(
+))
+NO_CASUALTIES = prefiltered(re.compile(
     r"\b(?:no (?:reported |immediate )?casualties|no immediate reports? of casualties|without (?:causing )?casualties|"
     r"caused no casualties|there were no casualties|no (?:casualties|deaths) or injuries|"
     r"no (?:injuries|damage) or (?:casualties|deaths)|neither (?:casualties|deaths) nor injuries|"
     r"no one was (?:killed or )?(?:hurt|injured) or killed|nobody was (?:killed or )?(?:hurt|injured) or killed)\b",
     re.I,
-)
-NO_INJURIES = re.compile(
+))
+NO_INJURIES = prefiltered(re.compile(
     r"\b(?:no (?:reported |immediate )?injuries|no immediate reports? of injuries|without (?:causing )?injuries|"
     r"caused no injuries|neither injuries|no one was (?:hurt|injured|wounded)|nobody was (?:hurt|injured|wounded)|"
     r"without (?:hurting|injuring) anyone|no (?:US |American |coalition )?(?:personnel|troops|service ?members) "
     r"(?:were )?(?:hurt|injured|wounded)|none (?:of them )?(?:were )?(?:hurt|injured))\b",
     re.I,
-)
-NO_DEATHS = re.compile(r"\b(?:no (?:deaths|fatalities)|no one was killed|nobody was killed)\b", re.I)
+))
+NO_DEATHS = prefiltered(re.compile(r"\b(?:no (?:deaths|fatalities)|no one was killed|nobody was killed)\b", re.I))
 UNSTATED_NUMBER = re.compile(r"\b(?:several|some|a number of|many|multiple|few|dozens of)\b", re.I)
 
 # Capitals (and regional capitals) that news uses for their governments; they are an incident's place only
@@ -324,8 +399,8 @@ AREA_AFTER = re.compile(r"^\s*(?:countryside|province|governorate|region|distric
 
 # "killing a senior commander and two other people", "wounded two soldiers and a contractor"
 _LIST_NUM = r"\d{1,4}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-LIST_PATTERN = re.compile(
+LIST_PATTERN = prefiltered(re.compile(
     rf"\b(?P<verb>killing|killed|wounding|wounded|injuring|injured)\s+(?P<a>{_LIST_NUM})\s+[^,.;]{{0,60}}?\s+and\s+"
     rf"(?:(?P<b>another)|(?P<b2>{_LIST_NUM})\s+(?:other \w+|[a-z]+)\b)",
     re.I,
-)
+))

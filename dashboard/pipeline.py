@@ -39,7 +39,7 @@ def extract_table(articles: pd.DataFrame, gazetteer: Gazetteer, progress: Progre
             progress(done, len(records), f"extracted {done}/{len(records)} articles")
     if not rows:
         return empty_reports()
-    return pd.DataFrame(rows, columns=REPORT_COLUMNS).astype({c: REPORT_DTYPES[c] for c in REPORT_COLUMNS})
+    return pd.DataFrame({c: pd.array([row[c] for row in rows], dtype=REPORT_DTYPES[c]) for c in REPORT_COLUMNS})
 
 
 def build_tables(

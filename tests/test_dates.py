@@ -185,3 +185,9 @@ def test_event_date_is_never_after_article_date(article_date: date, phrases: lis
         assert mention.precision in (1, 2, 3)
     event, precision = resolve_event_date(find_dates(text, article_date), article_date)
     assert event is not None and event <= article_date and precision in (1, 2, 3)
+
+
+def test_night_into_next_day_is_the_next_day() -> None:
+    """'Saturday night into Sunday morning' dates the event to the Sunday (the night's end)."""
+    found = find_dates("late on Saturday night into Sunday morning", date(2024, 1, 29))
+    assert [(d.text, d.date, d.precision) for d in found] == [("Sunday morning", date(2024, 1, 28), 1)]
