@@ -97,6 +97,18 @@ def _compatible(cluster: list[dict[str, Any]], row: dict[str, Any]) -> bool:
     )
 
 
+def _overlaps(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
+    """Return True when two date windows overlap (an unknown window overlaps everything)."""
+    return a is None or b is None or (a[0] <= b[1] and b[0] <= a[1])
+
+
+def _intersect(a: tuple[date, date] | None, b: tuple[date, date] | None) -> tuple[date, date] | None:
+    """Return the overlap of two date windows (an unknown window leaves the other as it is)."""
+    if a is None or b is None:
+        return a or b
+    return max(a[0], b[0]), min(a[1], b[1])
+
+
 def _date_gap(cluster: list[dict[str, Any]], row: dict[str, Any]) -> int:
     """Return the day distance between a report and a cluster's most precise report."""
     best = min(cluster, key=lambda r: int(r.get("time_precision") or 3))
@@ -117,16 +129,25 @@ def assign_incidents(reports: pd.DataFrame) -> pd.DataFrame:
                        str(records[i]["report_id"])),
     )
     clusters: dict[str, list[list[dict[str, Any]]]] = {}
+    # Every member's window must overlap a newcomer's, so a cluster can only take rows that overlap the
+    # intersection of its members' windows: checking that first keeps grouping fast on large tables.
+    common: dict[int, tuple[date, date] | None] = {}
     membership: dict[int, list[dict[str, Any]]] = {}
     for i in order:
         row = records[i]
-        candidates = [c for c in clusters.setdefault(groups[str(row["location"])], []) if _compatible(c, row)]
+        window = _window(row)
+        candidates = [
+            c for c in clusters.setdefault(groups[str(row["location"])], [])
+            if _overlaps(common[id(c)], window) and _compatible(c, row)
+        ]
         if candidates:
             chosen = min(candidates, key=lambda c: _date_gap(c, row))
             chosen.append(row)
+            common[id(chosen)] = _intersect(common[id(chosen)], window)
         else:
             chosen = [row]
             clusters[groups[str(row["location"])]].append(chosen)
+            common[id(chosen)] = window
         membership[i] = chosen
     ids = {}
     for cluster in {id(c): c for c in membership.values()}.values():
