@@ -396,6 +396,12 @@ def find_casualties(text: str) -> tuple[int | None, int | None]:
             fatalities = max(fatalities or 0, count)
         else:
             injured = max(injured or 0, count)
+    for named in lx.NAMED_VICTIMS.finditer(text):
+        count = len(lx.NAMED_VICTIM_TITLE.findall(named.group("list")))
+        if named.group("verb").lower().startswith("kill"):
+            fatalities = max(fatalities or 0, count)
+        else:
+            injured = max(injured or 0, count)
     for total in lx.SUM_PATTERN.finditer(text):
         count = _number(total.group("a")) + _number(total.group("b"))
         if total.group("what").lower() in ("killed", "dead"):
@@ -885,7 +891,33 @@ def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[di
     for candidate in candidates:
         if not candidate.actor and claimant and len(candidates) <= 3:
             candidate.actor, candidate.claimed = claimant, True
-    return [_report_row(article, c, article_date) for c in _merge_candidates(candidates)]
+    merged = _merge_candidates(candidates)
+    if len(merged) == 1:
+        _casualties_from_story(merged[0], sentences, places)
+    return [_report_row(article, c, article_date) for c in merged]
+
+
+def _casualties_from_story(candidate: Candidate, sentences: list[Sentence], places: ArticlePlaces) -> None:
+    """Fill an article's only incident's unstated casualty figures from sentences that name no other place."""
+    if candidate.fatalities is not None and candidate.injured is not None:
+        return
+    for sentence in sentences:
+        if candidate.fatalities is not None and candidate.injured is not None:
+            return
+        fatalities, injured = find_casualties(sentence.text)
+        if fatalities is None and injured is None:
+            continue
+        others = [
+            m for m in places.in_sentence(sentence)
+            if not m.demonym and m.place != candidate.place and not _contains(m.place, candidate.place)
+            and _km(m.place, candidate.place) > 3
+        ]
+        if others or _context_clause(sentence.text) is not None:
+            continue
+        if candidate.fatalities is None:
+            candidate.fatalities = fatalities
+        if candidate.injured is None:
+            candidate.injured = injured
 
 
 def _lead_date(sentences: list[Sentence], article_date: date | None, dateline_end: int) -> DateMention | None:

@@ -404,3 +404,11 @@ LIST_PATTERN = prefiltered(re.compile(
     rf"(?:(?P<b>another)|(?P<b2>{_LIST_NUM})\s+(?:other \w+|[a-z]+)\b)",
     re.I,
 ))
+
+# "killing Sgt. A B, Spc. C D and Spc. E F": each rank or title starts one named person.
+NAMED_VICTIMS = re.compile(
+    r"\b(?P<verb>killing|killed|wounding|wounded)\s+(?P<list>(?:(?:Staff |Master |First |Sgt\.? |Maj\.? |Lt\.? )?"
+    r"(?:Sgt|Spc|Pfc|Pvt|Cpl|Lt|Capt|Maj|Col|Gen|Sgt\. Maj|Staff Sgt|Spec)\.?\s+(?:[A-Z][\w'-]+\s?){1,4},?\s*"
+    r"(?:and\s+)?){2,})"
+)
+NAMED_VICTIM_TITLE = re.compile(r"\b(?:Sgt|Spc|Pfc|Pvt|Cpl|Lt|Capt|Maj|Col|Gen|Spec)\.?\s+[A-Z]")
