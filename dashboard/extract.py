@@ -414,6 +414,9 @@ def find_casualties(text: str) -> tuple[int | None, int | None]:
     else:
         if lx.NO_INJURIES.search(text) and injured is None:
             injured = 0
+            # "No one was hurt" also says no one died (unless the text reports deaths); "no injuries" does not.
+            if fatalities is None and lx.NOBODY_HARMED.search(text) and not lx.DEATH_WORD.search(text):
+                fatalities = 0
         if lx.NO_DEATHS.search(text) and fatalities is None:
             fatalities = 0
     return fatalities, injured

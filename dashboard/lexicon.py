@@ -412,3 +412,7 @@ NAMED_VICTIMS = re.compile(
     r"(?:and\s+)?){2,})"
 )
 NAMED_VICTIM_TITLE = re.compile(r"\b(?:Sgt|Spc|Pfc|Pvt|Cpl|Lt|Capt|Maj|Col|Gen|Spec)\.?\s+[A-Z]")
+DEATH_WORD = re.compile(r"\b(?:killed|killing|dead|died|death|fatal\w*)\b", re.I)
+NOBODY_HARMED = re.compile(
+    r"\b(?:no ?one|nobody|none of them) (?:was|were) (?:hurt|harmed)|without (?:hurting|harming) anyone\b", re.I
+)
