@@ -157,7 +157,7 @@ def run_bench(sizes: list[int], write: str | None, with_app: bool = True) -> int
     app = None
     if with_app:
         try:
-            from dashboard.appbench import bench_app
+            from dashboard.ui.appbench import bench_app
         except ImportError as error:
             print(f"app benchmark unavailable: {error}", file=sys.stderr)
         else:

@@ -15,7 +15,6 @@ import math
 import os
 import pickle
 import re
-import tempfile
 import threading
 import unicodedata
 from collections import Counter
@@ -26,6 +25,7 @@ from pathlib import Path
 
 from dashboard import DATA_DIR
 from dashboard.schema import Mention, Place
+from dashboard.store import atomic_write_bytes
 
 GAZETTEER_DIR = DATA_DIR / "gazetteer"
 SITES_CSV = GAZETTEER_DIR / "sites.csv"
@@ -336,22 +336,6 @@ def fingerprint() -> str:
         parts.append(f"{pkg}:{_package_version(pkg)}")
     parts.append(hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16])
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write bytes to path atomically (temporary file, fsync, os.replace)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 # ----------------------------------------------------------------------------------------------- index build

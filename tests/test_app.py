@@ -342,7 +342,7 @@ def test_map_extent_ignores_far_away_strays():
 
 def test_many_incidents_send_few_marks(monkeypatch, tmp_path):
     """20k synthetic incidents still reach the browser as a few dozen markers and at most a few thousand bars."""
-    from dashboard.appbench import figure_sizes
+    from dashboard.ui.appbench import figure_sizes
 
     monkeypatch.setenv("INCIDENT_DASHBOARD_SYNTHETIC", "20000")
     monkeypatch.setenv("INCIDENT_DASHBOARD_DATA", str(tmp_path))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.appbench import CHROMIUM, CHROMIUM_ARGS, copy_default_inputs, streamlit_server
+from dashboard.ui.appbench import CHROMIUM, CHROMIUM_ARGS, copy_default_inputs, streamlit_server
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
