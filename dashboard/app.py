@@ -29,7 +29,12 @@ def render_review_tab(tables, incident_id: str | None, analyst: str) -> None:
 def main() -> None:
     """Lay out the dashboard top to bottom: load, filter, headline, map + timeline, table, reader."""
     st.set_page_config(page_title="Incident dashboard", page_icon=":round_pushpin:", layout="wide")
-    loaded = load_tables()
+    online = st.sidebar.toggle(
+        "Online geocoding", key="online", value=False,
+        help="Off by default (works air-gapped). On: names the offline gazetteer lacks are asked of "
+             "OpenStreetMap's Nominatim, one request a second, every answer cached on disk.",
+    )
+    loaded = load_tables(online)
     tables = loaded.tables
     filters = render_filters({name: view.counts for name, view in loaded.views.items()})
     analyst = st.sidebar.text_input("Analyst name", key="analyst", placeholder="optional, for corrections")

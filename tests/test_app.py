@@ -354,3 +354,24 @@ def test_many_incidents_send_few_marks(monkeypatch, tmp_path):
     assert 0 < sizes["map_points"] <= 100
     assert 0 < sizes["timeline_marks"] <= 3000
     assert len(at.dataframe[0].value) == 1000  # the table is capped; the downloads hold every row
+
+
+def test_online_geocoding_is_off_by_default_and_reaches_the_build(monkeypatch, tmp_path, tables):
+    """The sidebar toggle starts off (air-gapped); switching it on rebuilds with online geocoding."""
+    calls: list[bool] = []
+
+    def recording_build(paths, out_dir, synthetic, progress, online=False):
+        calls.append(online)
+        return tables
+
+    monkeypatch.setenv("INCIDENT_DASHBOARD_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("INCIDENT_DASHBOARD_INPUTS", str(tmp_path / "inputs"))
+    monkeypatch.delenv("INCIDENT_DASHBOARD_SYNTHETIC", raising=False)
+    monkeypatch.setattr("dashboard.ui.data.build_tables", recording_build)
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    toggle = at.sidebar.toggle(key="online")
+    assert toggle.value is False and calls and not any(calls)
+    toggle.set_value(True).run()
+    assert not at.exception and calls[-1] is True

@@ -48,35 +48,37 @@ def synthetic_size() -> int:
         return 0
 
 
-def inputs_key() -> str:
-    """Return the fingerprint of every input the tables depend on (articles, uploads, corrections)."""
+def inputs_key(online: bool = False) -> str:
+    """Return the fingerprint of every input the tables depend on (articles, uploads, corrections, online)."""
     watched = [*input_paths(), data_dir() / "corrections"]
-    return store.fingerprint(watched, extra=f"{data_dir()}|{synthetic_size()}")
+    return store.fingerprint(watched, extra=f"{data_dir()}|{synthetic_size()}|online={online}")
 
 
-def build_tables(paths: list[Path], out_dir: Path, synthetic: int, progress: Progress | None) -> Any:
+def build_tables(paths: list[Path], out_dir: Path, synthetic: int, progress: Progress | None,
+                 online: bool = False) -> Any:
     """Return Tables for the inputs (store.load_tables; synthetic tables when asked for)."""
     if synthetic:
         from dashboard.synthetic import synthetic_tables
 
         return synthetic_tables(synthetic)
-    return store.load_tables(paths, out_dir=out_dir, progress=progress, corrections_dir=out_dir / "corrections")
+    return store.load_tables(paths, out_dir=out_dir, progress=progress, corrections_dir=out_dir / "corrections",
+                             online=online)
 
 
-def build_is_stale(paths: list[Path], out_dir: Path, synthetic: int) -> bool:
+def build_is_stale(paths: list[Path], out_dir: Path, synthetic: int, online: bool = False) -> bool:
     """Return True when the tables on disk do not match the inputs (a build with progress is needed)."""
     if synthetic:
         return False
-    return store.read_build_info(out_dir).get("fingerprint") != store.inputs_fingerprint(paths)
+    return store.read_build_info(out_dir).get("fingerprint") != store.inputs_fingerprint(paths, online)
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
-def _cached_tables(key: str, paths: tuple[str, ...], out_dir: str, synthetic: int) -> Any:
+def _cached_tables(key: str, paths: tuple[str, ...], out_dir: str, synthetic: int, online: bool = False) -> Any:
     """Return the tables for an inputs fingerprint (st.cache_data: shared by every session; no widgets)."""
-    return build_tables([Path(p) for p in paths], Path(out_dir), synthetic, None)
+    return build_tables([Path(p) for p in paths], Path(out_dir), synthetic, None, online)
 
 
-def _build_with_progress(paths: list[Path], out_dir: Path) -> None:
+def _build_with_progress(paths: list[Path], out_dir: Path, online: bool = False) -> None:
     """Build the tables on disk while showing a progress bar (outside st.cache_data, which replays)."""
     bar = st.progress(0.0, text="Building incident tables from the articles...")
 
@@ -85,7 +87,7 @@ def _build_with_progress(paths: list[Path], out_dir: Path) -> None:
         fraction = min(1.0, done / total) if total else 0.0
         bar.progress(fraction, text=f"Building incident tables: {message} ({done}/{total})")
 
-    build_tables(paths, out_dir, 0, progress)
+    build_tables(paths, out_dir, 0, progress, online)
     bar.empty()
 
 
@@ -135,21 +137,22 @@ def derive(tables: Any) -> Loaded:
     return Loaded(tables, article_titles(tables.articles), pairs, views)
 
 
-def load_tables() -> Loaded:
+def load_tables(online: bool = False) -> Loaded:
     """Return the tables, rebuilding (with a progress bar) only when the inputs' fingerprint changed.
 
     st.cache_data hands every rerun a fresh unpickled copy (about 180 ms at 100k incidents), so the
     session keeps the copy it got until the fingerprint changes; the tables are never mutated.
+    online: also ask Nominatim for place names the offline gazetteer lacks (rate-limited, cached on disk).
     """
-    key = inputs_key()
+    key = inputs_key(online)
     held = st.session_state.get(SESSION_KEY)
     if held is not None and held[0] == key:
         return held[1]
     uploads_dir().mkdir(parents=True, exist_ok=True)
     paths, out_dir, synthetic = input_paths(), data_dir(), synthetic_size()
-    if build_is_stale(paths, out_dir, synthetic):
-        _build_with_progress(paths, out_dir)
-    tables = _cached_tables(key, tuple(str(p) for p in paths), str(out_dir), synthetic)
+    if build_is_stale(paths, out_dir, synthetic, online):
+        _build_with_progress(paths, out_dir, online)
+    tables = _cached_tables(key, tuple(str(p) for p in paths), str(out_dir), synthetic, online)
     loaded = derive(tables)
     st.session_state[SESSION_KEY] = (key, loaded)
     return loaded
