@@ -886,11 +886,11 @@ def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[di
     _carry_dates(sentences, by_sentence, article_date)
     claimant = _article_claims(sentences)
     candidates = [c for index in sorted(by_sentence) for c in by_sentence[index]]
-    _date_from_story(candidates, _lead_date(sentences, article_date, dateline.end() if dateline else 0))
     lead_weapon = _lead_weapon(sentences)
     for candidate in candidates:
         if candidate.weapon == "unknown":
             candidate.weapon = lead_weapon
+    _date_from_story(candidates, _lead_date(sentences, article_date, dateline.end() if dateline else 0))
     for candidate in candidates:
         if not candidate.actor and claimant and len(candidates) <= 3:
             candidate.actor, candidate.claimed = claimant, True
