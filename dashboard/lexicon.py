@@ -211,7 +211,7 @@ METONYMY_AFTER = re.compile(
 )
 # Honorifics and ranks: the capitalised words after them are a person's name, not a place.
 PERSON_NAME = prefiltered(re.compile(
-    r"\b(?:Sgt|Spc|Pfc|Pvt|Cpl|Gen|Lt|Maj|Col|Capt|Adm|Brig|Mr|Mrs|Ms|Dr|Sheikh|Imam|Ayatollah|Sayyed|"
+    r"\b(?:Sgt|Spc|Pfc|Pvt|Cpl|Gen|Lt|Maj|Col|Capt|Adm|Brig|Mr|Mrs|Ms|Dr|Ayatollah|Sayyed|"
     r"President|Prime Minister|Minister|Secretary|Spokesman|spokesman|spokeswoman|Commander|commander|Senator|"
     r"Sen|Rep|General|Colonel|Major|Sergeant|Specialist|Ambassador|Governor)\.?"
     r"(?:\s+(?:Gen|Col|Cmdr)\.?)?((?:\s+(?:al-|el-|bin |ibn |abu |Abu )?[A-Z][\w'’-]+){1,4})"
