@@ -88,9 +88,9 @@ def bench_gazetteer() -> dict[str, float]:
 def bench_pipeline(n: int) -> dict[str, Any]:
     """Return timings of load + extract + geocode + group for n generated articles on one core."""
     from dashboard.articles import load_articles
+    from dashboard.extract import extract_reports
     from dashboard.geocode import load_gazetteer
     from dashboard.incidents import assign_incidents, summarize_incidents
-    from dashboard.pipeline import extract_table
 
     gazetteer = load_gazetteer()
     with tempfile.TemporaryDirectory() as tmp:
@@ -98,7 +98,7 @@ def bench_pipeline(n: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         loaded = load_articles([tmp])
         t1 = time.perf_counter()
-        reports = extract_table(loaded.articles, gazetteer)
+        reports = extract_reports(loaded.articles, gazetteer)
         t2 = time.perf_counter()
         incidents = summarize_incidents(assign_incidents(reports))
         t3 = time.perf_counter()

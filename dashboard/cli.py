@@ -93,15 +93,15 @@ def _run_extract(args: argparse.Namespace) -> int:
     """Print one report per line (jsonl) or a CSV table of reports; exit 2 when no article loaded."""
     from dashboard.articles import load_articles
     from dashboard.export import to_csv_bytes, to_jsonl
+    from dashboard.extract import extract_reports
     from dashboard.geocode import load_gazetteer
-    from dashboard.pipeline import extract_table
 
     loaded = load_articles(args.paths)
     _print_problems(loaded.problems)
     if loaded.articles.empty:
         print("no article could be loaded", file=sys.stderr)
         return 2
-    reports = extract_table(loaded.articles, load_gazetteer(online=args.online))
+    reports = extract_reports(loaded.articles, load_gazetteer(online=args.online))
     if args.format == "csv":
         sys.stdout.buffer.write(to_csv_bytes(reports))
     else:

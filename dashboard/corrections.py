@@ -18,7 +18,7 @@ import pandas as pd
 
 from dashboard import DATA_DIR
 from dashboard.schema import OUTCOMES, REPORT_COLUMNS, WEAPONS
-from dashboard.store import atomic_write_text
+from dashboard.store import atomic_write_text, fsync_dir
 
 CORRECTIONS_DIR = DATA_DIR / "corrections"
 LOG_NAME = "log.jsonl"
@@ -333,7 +333,7 @@ def _append_unlocked(path: Path, entries: list[dict[str, Any]]) -> None:
     finally:
         os.close(fd)
     if created:
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
 
 def _ends_without_newline(path: Path) -> bool:
@@ -344,16 +344,6 @@ def _ends_without_newline(path: Path) -> bool:
             return False
         handle.seek(-1, os.SEEK_END)
         return handle.read(1) != b"\n"
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Flush a directory entry so a newly created file survives a crash."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def append_corrections(entries: Iterable[dict[str, Any]], directory: Path | str | None = None) -> list[dict]:

@@ -15,9 +15,9 @@ from geopy.distance import great_circle
 
 from dashboard import REPO_DIR
 from dashboard.articles import load_articles
+from dashboard.extract import extract_reports
 from dashboard.geocode import Gazetteer, load_gazetteer
 from dashboard.incidents import assign_incidents
-from dashboard.pipeline import extract_table
 
 DEFAULT_GOLD = REPO_DIR / "tests" / "gold"
 DEFAULT_TRNEWS = REPO_DIR.parent / "shared" / "benchmarks" / "tr-news" / "TR-News.xml"
@@ -86,11 +86,6 @@ def read_gold(path: Path | str | None = None) -> list[dict[str, Any]]:
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Return the great-circle distance in km between two (lat, lon) points."""
     return great_circle(a, b).km
-
-
-def _article_key(row: dict[str, Any]) -> tuple[str, str]:
-    """Return (file path without record suffix, title) identifying an article."""
-    return str(row.get("source_file") or row.get("file") or "").split("#")[0], str(row.get("title") or "").strip()
 
 
 def _find_article(gold: dict[str, Any], articles: pd.DataFrame) -> pd.Series | None:
@@ -210,7 +205,7 @@ def evaluate_extraction(
     articles = loaded.articles.copy()
     articles["source_file"] = [str(Path(s.split("#")[0]).resolve().relative_to(root)) + (
         "#" + s.split("#")[1] if "#" in s else "") for s in articles["source_file"]]
-    reports = assign_incidents(extract_table(articles, gazetteer or load_gazetteer()))
+    reports = assign_incidents(extract_reports(articles, gazetteer or load_gazetteer()))
     by_article = {k: v.to_dict(orient="records") for k, v in reports.groupby("article_id")} if len(reports) else {}
     scores = Scores()
     for record in gold:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -99,7 +99,6 @@ class Candidate:
     fatalities: int | None = None
     injured: int | None = None
     confidence: float = 0.5
-    extra_evidence: list[Sentence] = field(default_factory=list)
 
 
 # Coarseness of a place kind; a curated "district" is a city quarter (Green Zone, Mashtal), finer than its city.
@@ -750,8 +749,6 @@ def _fill_from(candidate: Candidate, follow: Sentence) -> None:
         candidate.outcome = outcome
     if not candidate.actor:
         candidate.actor, candidate.claimed = find_actor(follow.text, len(follow.text))
-    if fatalities is not None or injured is not None:
-        candidate.extra_evidence.append(follow)
 
 
 def _refine_coarse(sentences: list[Sentence], candidates: dict[int, list[Candidate]], places: ArticlePlaces) -> None:
@@ -1029,12 +1026,16 @@ def empty_reports() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=REPORT_DTYPES[c]) for c in REPORT_COLUMNS})
 
 
-def extract_reports(articles: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
-    """Return the report table for every article of an article table."""
+def extract_reports(
+    articles: pd.DataFrame, gazetteer: Gazetteer, progress: Callable[[int, int, str], None] | None = None
+) -> pd.DataFrame:
+    """Return the report table for every article of an article table, calling progress every 200 articles."""
     rows: list[dict[str, Any]] = []
-    for article in articles.to_dict(orient="records"):
+    records = articles.to_dict(orient="records")
+    for done, article in enumerate(records, start=1):
         rows.extend(extract_article(article, gazetteer))
+        if progress and (done % 200 == 0 or done == len(records)):
+            progress(done, len(records), f"extracted {done}/{len(records)} articles")
     if not rows:
         return empty_reports()
-    frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
-    return frame.astype({c: REPORT_DTYPES[c] for c in REPORT_COLUMNS})
+    return pd.DataFrame({c: pd.array([row[c] for row in rows], dtype=REPORT_DTYPES[c]) for c in REPORT_COLUMNS})

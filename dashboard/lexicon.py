@@ -367,7 +367,6 @@ NO_INJURIES = prefiltered(re.compile(
     re.I,
 ))
 NO_DEATHS = prefiltered(re.compile(r"\b(?:no (?:deaths|fatalities)|no one was killed|nobody was killed)\b", re.I))
-UNSTATED_NUMBER = re.compile(r"\b(?:several|some|a number of|many|multiple|few|dozens of)\b", re.I)
 
 # Capitals (and regional capitals) that news uses for their governments; they are an incident's place only
 # after a locative word ("in Baghdad", "rockets hit Erbil").

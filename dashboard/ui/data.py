@@ -30,7 +30,7 @@ def data_dir() -> Path:
 
 def uploads_dir() -> Path:
     """Return the folder uploaded articles are saved to."""
-    return data_dir() / "uploads"
+    return store.uploads_dir(data_dir())
 
 
 def input_paths() -> list[Path]:
