@@ -15,6 +15,7 @@ import pandas as pd
 from geopy.distance import great_circle
 
 from dashboard import lexicon as lx
+from dashboard.casualties import find_casualties
 from dashboard.dates import DateMention, find_dates
 from dashboard.geocode import Gazetteer
 from dashboard.incidents import weapons_compatible
@@ -99,6 +100,7 @@ class Candidate:
     fatalities: int | None = None
     injured: int | None = None
     confidence: float = 0.5
+    cause_clause: bool = False  # found in a cause/reaction clause ("hours after a drone struck Erbil")
 
 
 # Coarseness of a place kind; a curated "district" is a city quarter (Green Zone, Mashtal), finer than its city.
@@ -140,8 +142,9 @@ _DISTANCE_REFERENCE = re.compile(
 )
 _STATE_AGENT = lx.prefiltered(re.compile(
     r"\b(?:U\.?S\.?|US|American|United States|Israeli|Turkish|Iranian|coalition)\s+"
-    r"(?:(?:forces|military|troops|aircraft|warplanes|jets|fighter jets|bombers|drones?|army|air force|"
-    r"Central Command|navy)\s+)?(?:(?:also|then|later|again)\s+)?"
+    r"(?:(?:military\s+)?(?:forces|military|troops|aircraft|warplanes|jets|fighter jets|bombers|drones?|army|"
+    r"air force|Central Command|navy)\s+)?"
+    r"(?:(?:also|then|later|again|early|late|overnight|this|morning|evening|night|today|on|last|[a-z]+ly)\s+){0,3}"
     r"(?:struck|hit|carried out|conducted|launched|bombed|targeted|(?:air\s?)?strikes?|raids?)\b|"
     r"\b(?:B-1B?|F-(?:15|16|35)|AC-130|MQ-9|Reaper)\b|\bUnited States (?:on \w+ )?(?:carried out|launched|struck)\b",
     re.I,
@@ -182,7 +185,6 @@ _ACTOR_ANY = lx.prefiltered(
 _WEAPON_ANY = lx.prefiltered(
     re.compile("|".join(f"(?P<w{i}>{p.pattern})" for i, (_, p) in enumerate(lx.WEAPON_PATTERNS)), re.I)
 )
-_CASUALTY_WORDS = re.compile(r"(?i)kill|dead|death|died|die\b|injur|wound|hurt|casualt|fatalit|lives|toll|slain")
 
 
 def _place_text(sentence: str) -> str:
@@ -194,7 +196,6 @@ def _place_text(sentence: str) -> str:
     return text
 
 
-_NUMBERED_NAME = lx.prefiltered(re.compile(r"\b(?:[A-Z][a-z]+|[A-Z]{1,4}-?)\s?\d+\b|\b\d+\s?mm\b|\b\d{4}\b"))
 DATELINE = re.compile(
     r"^\s*[A-Z][A-Za-z'’. -]{2,30}?(?:,\s*[A-Z][A-Za-z.]+(?:\s\d{1,2})?){0,2}\s*(?:\([^)]{0,60}\))?\s*(?:--|—|–|-)\s"
 )
@@ -369,69 +370,10 @@ def _priority(found: list[tuple[int, str]]) -> str:
     return min((w for _, w in found), key=order.index)
 
 
-def _number(text: str) -> int:
-    """Return the integer a numeral or number word stands for."""
-    text = text.lower()
-    return int(text) if text.isdigit() else lx.NUMBER_WORDS.get(text, 0)
-
-
 @lru_cache(maxsize=4096)
 def _dates_in(text: str, article_date: date | None) -> tuple[DateMention, ...]:
     """Return the date expressions of a sentence (cached: a sentence is read by several rules)."""
     return tuple(find_dates(text, article_date))
-
-
-@lru_cache(maxsize=4096)
-def find_casualties(text: str) -> tuple[int | None, int | None]:
-    """Return (fatalities, injured) stated in the text; None when not stated, 0 when stated as none."""
-    if not _CASUALTY_WORDS.search(text):
-        return None, None
-    text = _mask(text, _NUMBERED_NAME)
-    fatalities = _max_count(lx.KILLED_PATTERNS, text)
-    injured = _max_count(lx.INJURED_PATTERNS, text)
-    for listed in lx.LIST_PATTERN.finditer(text):
-        count = _number(listed.group("a")) + (1 if listed.group("b") else _number(listed.group("b2")))
-        if listed.group("verb").lower().startswith("kill"):
-            fatalities = max(fatalities or 0, count)
-        else:
-            injured = max(injured or 0, count)
-    for named in lx.NAMED_VICTIMS.finditer(text):
-        count = len(lx.NAMED_VICTIM_TITLE.findall(named.group("list")))
-        if named.group("verb").lower().startswith("kill"):
-            fatalities = max(fatalities or 0, count)
-        else:
-            injured = max(injured or 0, count)
-    for total in lx.SUM_PATTERN.finditer(text):
-        count = _number(total.group("a")) + _number(total.group("b"))
-        if total.group("what").lower() in ("killed", "dead"):
-            fatalities = max(fatalities or 0, count)
-        else:
-            injured = max(injured or 0, count)
-    if lx.NO_CASUALTIES.search(text):
-        fatalities = 0 if fatalities is None else fatalities
-        injured = 0 if injured is None else injured
-    else:
-        if lx.NO_INJURIES.search(text) and injured is None:
-            injured = 0
-            # "No one was hurt" also says no one died (unless the text reports deaths); "no injuries" does not.
-            if fatalities is None and lx.NOBODY_HARMED.search(text) and not lx.DEATH_WORD.search(text):
-                fatalities = 0
-        if lx.NO_DEATHS.search(text) and fatalities is None:
-            fatalities = 0
-    return fatalities, injured
-
-
-_NEGATED_COUNT = re.compile(r"(?i)\b(?:no|not|none of the)\s*$")
-
-
-def _max_count(patterns: list[re.Pattern[str]], text: str) -> int | None:
-    """Return the largest count any of the patterns finds in the text, or None."""
-    counts = [
-        _number(m.group("num")) for p in patterns for m in p.finditer(text)
-        if not _NEGATED_COUNT.search(text[max(0, m.start("num") - 12) : m.start("num")])
-    ]
-    counts = [c for c in counts if 0 < c < 5000]
-    return max(counts) if counts else None
 
 
 _BEFORE_IMPACT = lx.prefiltered(re.compile(
@@ -637,7 +579,13 @@ def _analyse_sentence(sentence: Sentence, places: ArticlePlaces, article_date: d
     rest_text = sentence.text[opener.end() :]
     if _specific_reference(rest_text, article_date):
         rest = Sentence(sentence.start + opener.end(), sentence.end, rest_text, sentence.paragraph)
-        found += [c for c in _analyse_part(rest, places, article_date, 0) if specificity(c.place) <= 1]
+        referred = [
+            c for c in _analyse_part(rest, places, article_date, 0)
+            if specificity(c.place) <= 1 and not _DEFINITE_SITE.fullmatch(c.mention.text)  # named, not "the outpost"
+        ]
+        for candidate in referred:
+            candidate.cause_clause = True
+        found += referred
     for candidate in found:
         candidate.sentence = sentence
     return found
@@ -847,6 +795,8 @@ def _max_or_none(a: int | None, b: int | None) -> int | None:
 
 def _same_incident(a: Candidate, b: Candidate) -> bool:
     """Return True when two candidates of one article are the same place (or one contains the other) and time."""
+    if a.sentence is b.sentence and a.cause_clause != b.cause_clause:
+        return False  # "strikes in Iraq, hours after a drone hit Erbil": the clauses tell two incidents
     same_place = a.place == b.place or _km(a.place, b.place) < 3
     nested = _contains(a.place, b.place) or _contains(b.place, a.place)
     if not (same_place or nested):
@@ -892,32 +842,65 @@ def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[di
         if not candidate.actor and claimant and len(candidates) <= 3:
             candidate.actor, candidate.claimed = claimant, True
     merged = _merge_candidates(candidates)
-    if len(merged) == 1:
-        _casualties_from_story(merged[0], sentences, places)
+    _casualties_from_story(merged, sentences, places)
     return [_report_row(article, c, article_date) for c in merged]
 
 
-def _casualties_from_story(candidate: Candidate, sentences: list[Sentence], places: ArticlePlaces) -> None:
-    """Fill an article's only incident's unstated casualty figures from sentences that name no other place."""
-    if candidate.fatalities is not None and candidate.injured is not None:
-        return
+def _casualties_from_story(candidates: list[Candidate], sentences: list[Sentence], places: ArticlePlaces) -> None:
+    """Fill unstated casualty figures from sentences whose places fit one incident only.
+
+    An article's only incident takes figures from sentences that name no other place; with several incidents, a
+    sentence must name the incident's place (or an area containing it) and no place of another incident.
+    """
     for sentence in sentences:
-        if candidate.fatalities is not None and candidate.injured is not None:
+        if all(c.fatalities is not None and c.injured is not None for c in candidates):
             return
         fatalities, injured = find_casualties(sentence.text)
-        if fatalities is None and injured is None:
+        if (fatalities is None and injured is None) or _context_clause(sentence.text) is not None:
             continue
-        others = [
-            m for m in places.in_sentence(sentence)
-            if not m.demonym and m.place != candidate.place and not _contains(m.place, candidate.place)
-            and _km(m.place, candidate.place) > 3
+        named = [m for m in places.in_sentence(sentence) if not m.demonym and not _attributive_country(sentence, m)]
+        fitting = [
+            c for c in candidates
+            if all(_same_area(m.place, c.place) for m in named) and not _own_side_victims(c, sentence.text)
         ]
-        if others or _context_clause(sentence.text) is not None:
+        if len(fitting) != 1 or (len(candidates) > 1 and not named):
             continue
+        candidate = fitting[0]
         if candidate.fatalities is None:
             candidate.fatalities = fatalities
         if candidate.injured is None:
             candidate.injured = injured
+
+
+_US_VICTIMS = re.compile(
+    r"\b(?:U\.?S\.?|American|coalition)\s+(?:[\w-]+\s+){0,2}?(?:personnel|troops|service ?members|soldiers|"
+    r"servicemen|contractors?|citizens?|sailors|marines|airmen)\b"
+)
+
+
+def _own_side_victims(candidate: Candidate, text: str) -> bool:
+    """Return True when the text counts the attacker's own people (US troops hurt, told of a US strike)."""
+    return candidate.actor == "US forces" and bool(_US_VICTIMS.search(text))
+
+
+def _same_area(mentioned: Place, place: Place) -> bool:
+    """Return True when a mentioned place is the incident's place, contains it or lies within 3 km of it."""
+    return mentioned == place or _contains(mentioned, place) or _km(mentioned, place) <= 3
+
+
+def _attributive_country(sentence: Sentence, mention: Mention) -> bool:
+    """Return True for a country name used as an adjective ("US personnel"), not as a location ("in Syria")."""
+    if mention.place.kind not in ("country", "continent"):
+        return False
+    if lx.LOCATIVE_CUE.search(sentence.text[max(0, mention.start - 30) : mention.start]):
+        return False
+    return mention.text in ("US", "U.S.", "UK", "U.K.") or bool(_ADJECTIVE_USE.match(sentence.text, mention.end))
+
+
+_ADJECTIVE_USE = re.compile(
+    r"\s+(?:forces|troops|personnel|officials?|soldiers|service ?members|military|government|army|air force|navy|"
+    r"contractors?|citizens?|nationals?|diplomats?|embassy|authorities|sources|officers?|marines|special forces)\b"
+)
 
 
 def _lead_date(sentences: list[Sentence], article_date: date | None, dateline_end: int) -> DateMention | None:

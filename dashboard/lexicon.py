@@ -133,7 +133,8 @@ SUB_EVENT_BY_WEAPON: dict[str, tuple[str, str]] = {
 
 # --- the event happened: attack verbs and nouns ----------------------------------------------------------
 TRIGGER = prefiltered(re.compile(
-    r"\b(?:attack(?:s|ed|ing)?|assault(?:s|ed)?|strikes?|struck|striking|hit(?:s|ting)?|targeted|targeting|"
+    r"\b(?:attack(?:s|ed|ing)?|assault(?:s|ed)?|(?:air-?)?strikes?|struck|striking|hit(?:s|ting)?|"
+    r"targeted|targeting|"
     r"launched|fired|firing|fell(?=\s+(?:inside|on|near|close|short|within|outside|in(?:to)? (?:the|an?) ))|landed|"
     r"shell(?:ed|ing)|bomb(?:ed|ing|ardment|ardments)|shot down|intercept(?:ed|ion|s)?|downed|destroyed|"
     r"explo(?:ded|sion|sions|sive)|blasts?|impact(?:ed|s)?|(?<!the )(?<!The )(?:killed|wounded|injured)|killing|"
@@ -183,6 +184,7 @@ CONTEXT_CLAUSE = prefiltered(re.compile(
     r"amid|in solidarity with|in support of|support (?:for|to)|backing (?:for|of)|over (?:the )?(?:war|conflict) in|"
     r"in protest (?:at|against|over)|to avenge|because of|due to|came (?:after|as|days|hours|a day|a week)|"
     r"since (?:the|a|an|its|their|his|her)\b|"
+    r"(?:hours|days|weeks|months|a day|a week|a month|two days|two weeks) (?:after|before) (?:the|a|an|its|their)\b|"
     r"comes (?:after|as|amid)|following (?:the|a|an|its|their|his|her|last|weeks|days|months)\b)",
     re.I,
 ))
@@ -294,16 +296,27 @@ NUMBER_WORDS: dict[str, int] = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
-    "fifty": 50, "a dozen": 12, "dozen": 12, "a couple of": 2, "a pair of": 2, "both": 2,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a dozen": 12, "dozen": 12,
+    "a couple of": 2, "a pair of": 2, "both": 2,
 }
+# "twenty-four", "thirty one": tens and units written out.
+NUMBER_WORDS.update({
+    f"{tens}{joiner}{unit}": NUMBER_WORDS[tens] + NUMBER_WORDS[unit]
+    for tens in ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+    for unit in ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+    for joiner in ("-", " ")
+})
 _NUM = (
     r"(?P<num>\d{1,4}|a dozen|a couple of|a pair of|both|one|two|three|four|five|six|seven|eight|nine|ten|"
-    r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
+    r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+    r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine)\b)?|"
     r"an?(?!\s+(?:number|few|handful|series|lot|host|range|wave|string)\b))"
 )
 _QUAL = r"(?:(?:at least|more than|over|some|about|around|nearly|up to|roughly|as many as)\s+)?"
 _WHO = (
-    r"(?:[\w.'-]+\s+){0,4}?(?:people|persons|civilians|soldiers|troops|service ?members|servicemen|personnel|"
+    r"(?:(?!and\b)[\w.'-]+\s+){0,4}?(?:people|persons|civilians|soldiers|troops|service ?members|servicemen|"
+    r"personnel|"
     r"members|fighters|militants|contractors|reservists|guards|officers|workers|staff|commanders?|"
     r"civilian|soldier|service ?member|contractor|fighter|militant|child(?:ren)?|women|men|others|"
     r"Americans|Iraqis|Syrians|Jordanians|Kurds|individuals|policemen|police officers|members)?"
@@ -314,7 +327,7 @@ KILLED_PATTERNS: list[re.Pattern[str]] = [
                r"(?!(?:\s+(?!and\b)[\w-]+){0,3}?\s+(?:injur|wound|hurt))",
                re.I),
     re.compile(rf"\b{_QUAL}{_NUM}\s+{_WHO}\s*(?:were|was|have been|had been|being)?\s*(?:killed|dead|died|"
-               r"slain|lost their lives)\b", re.I),
+               r"slain|lost their lives|martyred)\b", re.I),
     re.compile(rf"\b{_QUAL}{_NUM}\s+(?:deaths|fatalities|dead)\b", re.I),
     re.compile(rf"\bdeath toll\b[^.]{{0,40}}?\b(?:to|at|of|reached|stood at)\s+{_QUAL}{_NUM}\b", re.I),
 ]
@@ -322,11 +335,12 @@ INJURED_PATTERNS: list[re.Pattern[str]] = [
     re.compile(rf"\b(?:injuring|wounding|injured|wounded|hurt|hurting)\s+{_QUAL}{_NUM}\b", re.I),
     re.compile(rf"\b{_QUAL}{_NUM}\s+{_WHO}\s*(?:were|was|have been|had been|being|suffered|sustained)?\s*"
                r"(?:(?:slightly|lightly|seriously|critically|badly|minor(?:ly)?)\s+)?"
-               r"(?:injured|wounded|hurt|injuries|wounds)\b", re.I),
+               r"(?:injured|wounded|hurt|injuries|wounds|concussions?|concussion symptoms|smoke inhalation|burns)\b",
+               re.I),
     re.compile(rf"\b{_QUAL}{_NUM}\s+(?:(?:minor|serious|light|non-life-threatening|traumatic brain|"
                r"minor traumatic brain)\s+)?(?:injuries|casualties|wounded|injured)\b", re.I),
-    re.compile(rf"\b{_QUAL}{_NUM}\s+{_WHO}\s*(?:were|was|have been|had been)?\s*(?:treated|evaluated|hospitali[sz]ed|"
-               r"assessed)\s+for\s+[^.;]{0,40}?(?:injur|wound|concussion)", re.I),
+    re.compile(rf"\b{_QUAL}{_NUM}\s+{_WHO}\s*(?:were|was|have been|had been)?\s*(?:later\s+)?(?:treated|evaluated|"
+               r"hospitali[sz]ed|assessed|diagnosed)\s+(?:for|with)\s+[^.;]{0,40}?(?:injur|wound|concussion)", re.I),
 ]
 KILLED_PATTERNS = [prefiltered(p) for p in KILLED_PATTERNS]
 INJURED_PATTERNS = [prefiltered(p) for p in INJURED_PATTERNS]

@@ -1,0 +1,153 @@
+"""Casualty figures stated in a sentence: fatalities and injured as numbers, 0 when stated as none."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from dashboard import lexicon as lx
+
+CASUALTY_WORDS = re.compile(
+    r"(?i)kill|dead|death|died|die\b|injur|wound|hurt|casualt|fatalit|lives|toll|slain|martyr|concuss|inhalation"
+)
+# "Sgt 1", "155 mm", "2020": numbers that are names, calibres or years, not head counts.
+_NUMBERED_NAME = lx.prefiltered(re.compile(r"\b(?:[A-Z][a-z]+|[A-Z]{1,4}-?)\s?\d+\b|\b\d+\s?mm\b|\b\d{4}\b"))
+_NEGATED_COUNT = re.compile(r"(?i)\b(?:no|not|none of the)\s*$")
+_COUNT = (
+    r"\d{1,4}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|"
+    r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine)\b)?"
+)
+# "one of the three soldiers wounded": the count is the three; "one of the wounded is in serious condition"
+# counts nobody.
+_PARTITIVE = re.compile(rf"(?i)\b(?:{_COUNT}|some|most|several|many|all) of (?:the|those|them)\s+(?=(?:{_COUNT})\b)")
+_OF_THE_VICTIMS = re.compile(
+    rf"(?i)\b(?:{_COUNT}|some|most|several|many|all|none) of the (?:wounded|injured|dead|victims|casualties)\b"
+)
+# "the number of troops injured had risen to more than 40"
+_TALLY = r"\b(?:number|count|tally) of (?:[\w-]+\s+){{0,3}}?(?:{what})\b[^.;]{{0,40}}?\b(?:to|at|reached|was|is)\s+"
+_TALLY_KILLED = re.compile(_TALLY.format(what="killed|dead|deaths|fatalities") + lx._QUAL + lx._NUM + r"\b", re.I)
+_TALLY_INJURED = re.compile(_TALLY.format(what="injured|wounded|hurt|injuries") + lx._QUAL + lx._NUM + r"\b", re.I)
+# "a second Nujaba member was also killed": the ordinal is the running count.
+_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
+_ORDINAL_VICTIM = re.compile(
+    r"\b(?:a|the)\s+(?P<ordinal>second|third|fourth|fifth|sixth)\s+(?:[\w'-]+\s+){0,4}?(?:was|were|had been|has been)"
+    r"\s+(?:also\s+)?(?P<verb>killed|wounded|injured|hurt)\b",
+    re.I,
+)
+# "killed commander Abu Baqir al-Saadi and two others", "was killed with a companion": one named person plus others.
+_NAME = r"(?:(?:[A-Z][\w'-]+|al-[A-Z][\w'-]*|bin|ibn)\s+){1,4}?(?:[A-Z][\w'-]+|al-[\w'-]+)"
+_ROLE = (
+    r"(?:commander|leader|chief|head|official|officer|reporter|journalist|photographer|cameraman|activist|"
+    r"member|fighter|soldier|spokesman|spokesperson|general|colonel|deputy|founder|adviser|advisor|aide)"
+)
+_NAMED_ONE = re.compile(
+    rf"\b(?P<verb>killing|killed|assassinating|assassinated)\s+(?:(?:a|an|the)\s+)?"
+    rf"(?:(?:senior|top|prominent|veteran|local|[A-Z][\w'-]+)\s+){{0,4}}{_ROLE}\s+{_NAME}"
+    rf"|\b(?P<verb2>killing|killed|assassinating|assassinated)\s+{_NAME}"
+    r"(?=\s*(?:[,;.]|$|\s(?:and|along|together|as well|with|in|on|at|near|when|while|after|as)\b))"
+)
+_PLUS_OTHERS = re.compile(
+    rf"[^.;]{{0,140}}?\b(?:and|along with|together with|as well as|with)\s+(?P<n>{_COUNT})\s+(?:other\s+)?"
+    r"(?:others|people|persons|companions?|bodyguards?|guards?|aides?|associates?|relatives?|colleagues?|"
+    r"of his (?:companions|bodyguards|guards|aides|associates|relatives))\b"
+    r"(?!\s+(?:were|was)\s+(?:wounded|injured|hurt))",
+    re.I,
+)
+_KILLED_WITH = re.compile(
+    rf"\b(?:was|had been)\s+killed\s+(?:along\s+|together\s+)?with\s+(?P<n>{_COUNT})\s+(?:other\s+)?"
+    r"(?:companions?|bodyguards?|guards?|aides?|associates?|relatives?|colleagues?|others|people)\b",
+    re.I,
+)
+
+
+def _number(text: str) -> int:
+    """Return the integer a numeral or number word stands for."""
+    text = text.lower()
+    return int(text) if text.isdigit() else lx.NUMBER_WORDS.get(text, 0)
+
+
+def _mask(text: str, pattern: re.Pattern[str]) -> str:
+    """Return the text with the pattern's matches blanked out (offsets kept)."""
+    return pattern.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _max_count(patterns: list[re.Pattern[str]], text: str) -> int | None:
+    """Return the largest count any of the patterns finds in the text, or None."""
+    counts = [
+        _number(m.group("num")) for p in patterns for m in p.finditer(text)
+        if not _NEGATED_COUNT.search(text[max(0, m.start("num") - 12) : m.start("num")])
+    ]
+    counts = [c for c in counts if 0 < c < 5000]
+    return max(counts) if counts else None
+
+
+def _bigger(current: int | None, count: int) -> int:
+    """Return the larger of a stated figure (None counts as unstated) and a new count."""
+    return max(current or 0, count)
+
+
+def _named_counts(text: str) -> tuple[int | None, int | None]:
+    """Return (fatalities, injured) counted from named victims, ordinals and 'with two companions'."""
+    fatalities: int | None = None
+    injured: int | None = None
+    for listed in lx.LIST_PATTERN.finditer(text):
+        count = _number(listed.group("a")) + (1 if listed.group("b") else _number(listed.group("b2")))
+        if listed.group("verb").lower().startswith("kill"):
+            fatalities = _bigger(fatalities, count)
+        else:
+            injured = _bigger(injured, count)
+    for named in lx.NAMED_VICTIMS.finditer(text):
+        count = len(lx.NAMED_VICTIM_TITLE.findall(named.group("list")))
+        if named.group("verb").lower().startswith("kill"):
+            fatalities = _bigger(fatalities, count)
+        else:
+            injured = _bigger(injured, count)
+    for named in _NAMED_ONE.finditer(text):
+        others = _PLUS_OTHERS.match(text, named.end())
+        fatalities = _bigger(fatalities, 1 + (_number(others.group("n")) if others else 0))
+    for companion in _KILLED_WITH.finditer(text):
+        fatalities = _bigger(fatalities, 1 + _number(companion.group("n")))
+    for ordinal in _ORDINAL_VICTIM.finditer(text):
+        count = _ORDINALS[ordinal.group("ordinal").lower()]
+        if ordinal.group("verb").lower() == "killed":
+            fatalities = _bigger(fatalities, count)
+        else:
+            injured = _bigger(injured, count)
+    return fatalities, injured
+
+
+def _larger(a: int | None, b: int | None) -> int | None:
+    """Return the larger stated figure, None only when neither is stated."""
+    return b if a is None else a if b is None else max(a, b)
+
+
+@lru_cache(maxsize=4096)
+def find_casualties(text: str) -> tuple[int | None, int | None]:
+    """Return (fatalities, injured) stated in the text; None when not stated, 0 when stated as none."""
+    if not CASUALTY_WORDS.search(text):
+        return None, None
+    text = _mask(_mask(_mask(text, _NUMBERED_NAME), _OF_THE_VICTIMS), _PARTITIVE)
+    fatalities = _max_count([*lx.KILLED_PATTERNS, _TALLY_KILLED], text)
+    injured = _max_count([*lx.INJURED_PATTERNS, _TALLY_INJURED], text)
+    named_fatalities, named_injured = _named_counts(text)
+    fatalities, injured = _larger(fatalities, named_fatalities), _larger(injured, named_injured)
+    for total in lx.SUM_PATTERN.finditer(text):
+        count = _number(total.group("a")) + _number(total.group("b"))
+        if total.group("what").lower() in ("killed", "dead"):
+            fatalities = _bigger(fatalities, count)
+        else:
+            injured = _bigger(injured, count)
+    if lx.NO_CASUALTIES.search(text):
+        fatalities = 0 if fatalities is None else fatalities
+        injured = 0 if injured is None else injured
+    else:
+        if lx.NO_INJURIES.search(text) and injured is None:
+            injured = 0
+            # "No one was hurt" also says no one died (unless the text reports deaths); "no injuries" does not.
+            if fatalities is None and lx.NOBODY_HARMED.search(text) and not lx.DEATH_WORD.search(text):
+                fatalities = 0
+        if lx.NO_DEATHS.search(text) and fatalities is None:
+            fatalities = 0
+    return fatalities, injured

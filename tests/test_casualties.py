@@ -1,0 +1,31 @@
+"""Casualty phrases: counts, partitives, tallies, named victims and stated nones."""
+
+import pytest
+
+from dashboard.casualties import find_casualties
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Twenty-four American service members suffered minor injuries.", (None, 24)),
+        ("One of the three American soldiers wounded in the attack remains in critical condition.", (None, 3)),
+        ("A defence official said one of the wounded was in serious condition.", (None, None)),
+        ("The Pentagon said the number of troops injured had risen to more than 40.", (None, 40)),
+        ("More than 100 US service members were later diagnosed with traumatic brain injuries.", (None, 100)),
+        ("Eight personnel suffered concussion symptoms or smoke inhalation.", (None, 8)),
+        ("Four of our heroes were martyred in the strike, the group said.", (4, None)),
+        ("A drone strike killed Kataib Hezbollah commander Abu Baqir al-Saadi and two others.", (3, None)),
+        ("The strike killed Abu Baqir al-Saadi, a commander accused of directing attacks, along with two companions.",
+         (3, None)),
+        ("The commander was killed with a companion when a drone fired on their car.", (2, None)),
+        ("A second Nujaba member was also killed, he said.", (2, None)),
+        ("A drone hit a car, killing reporter Murad Mirza and injuring two colleagues.", (1, 2)),
+        ("The strike killed three US Army reservists and wounded dozens of others.", (3, None)),
+        ("Rockets hit the base and nobody was hurt.", (0, 0)),
+        ("There were no immediate reports of casualties.", (0, 0)),
+        ("The strikes killed Islamic State fighters near the border.", (None, None)),
+    ],
+)
+def test_casualty_phrases(text, expected):
+    assert find_casualties(text) == expected
