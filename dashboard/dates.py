@@ -47,7 +47,14 @@ _REL_DAY = re.compile(
 _REL_PERIOD = re.compile(
     r"(?i)\b(?P<rel>last week|earlier this week|this week|last month|earlier this month)\b"
 )
-_AGO = re.compile(rf"(?i)\b(?P<n>\d{{1,2}}|{_NUM})\s+(?P<unit>days?|weeks?|months?)\s+(?:ago|earlier)\b")
+_AGO = re.compile(rf"(?i)\b(?P<n>\d{{1,2}}|{_NUM})\s+(?P<unit>days?|weeks?|months?)\s+ago\b")
+# "a day earlier", "two days later", "the next day": counted from the date told just before, if any.
+_ANCHORED = re.compile(
+    rf"(?i)\b(?:(?P<n>\d{{1,2}}|{_NUM})\s+(?P<unit>days?|weeks?|months?)\s+(?P<dir>earlier|later)"
+    r"|the (?P<phrase>previous day|next day|following day|(?:day before|day after)(?!\s+(?:the|a|an|yesterday)\b)))\b"
+)
+# "on the 8th of the month", "on the 8th": a day of the month named before it (or of the article's month).
+_ORDINAL_DAY = re.compile(r"\b(?:on )?the (?P<d>\d{1,2})(?:st|nd|rd|th)\b(?: of the month)?")
 _WEEKDAY = re.compile(
     rf"(?:\b(?P<mod>(?i:late|early|last|this past|past))\s+(?:(?i:on)\s+)?)?(?:\b(?i:on)\s+)?{_WD}"
     rf"(?:\s+(?P<tod>(?i:morning|afternoon|evening|night)))?\b"
@@ -238,7 +245,48 @@ def find_dates(text: str, article_date: date | None) -> list[DateMention]:
     for *_, mention in sorted(candidates, key=lambda c: c[:3]):
         if all(mention.end <= t.start or mention.start >= t.end for t in taken):
             taken.append(mention)
-    return _join_overnight(text, sorted(taken, key=lambda d: d.start))
+    taken = _anchored_dates(text, sorted(taken, key=lambda d: d.start), article_date)
+    return _join_overnight(text, taken)
+
+
+def _anchored_dates(text: str, dates: list[DateMention], article_date: date | None) -> list[DateMention]:
+    """Return the dates plus those counted from an earlier one ("a day earlier", "on the 8th of the month")."""
+    extra: list[DateMention] = []
+    for m in _ANCHORED.finditer(text):
+        before = [d for d in dates if d.end <= m.start()]
+        resolved = _from_anchor(m, before[-1] if before else None, article_date)
+        if resolved is not None and (article_date is None or resolved.date <= article_date):
+            extra.append(DateMention(m.start(), m.end(), m.group(0), resolved.date, resolved.precision))
+    for m in _ORDINAL_DAY.finditer(text):
+        months = [d for d in dates if d.end <= m.start() and d.precision == MONTH]
+        anchor = months[-1].date if months else article_date
+        day = _safe_date(anchor.year, anchor.month, int(m["d"])) if anchor else None
+        if day is not None and (article_date is None or day <= article_date):
+            extra.append(DateMention(m.start(), m.end(), m.group(0), day, DAY))
+    extra = [e for e in extra if all(d.end <= e.start or d.start >= e.end for d in dates)]
+    return sorted(dates + extra, key=lambda d: d.start)
+
+
+def _from_anchor(m: re.Match[str], anchor: DateMention | None, article_date: date | None) -> DateMention | None:
+    """Return the date an anchored expression names, counted from the anchor (or back from the article date)."""
+    phrase = (m["phrase"] or "").lower()
+    later = (m["dir"] or "").lower() == "later" or phrase in ("next day", "following day", "day after")
+    if anchor is None or anchor.precision != DAY:
+        if later or article_date is None:
+            return None
+        anchor = DateMention(0, 0, "", article_date, DAY)
+    if phrase:
+        days, precision = 1, DAY
+    else:
+        raw = m["n"].lower()
+        n = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
+        unit = m["unit"].lower().rstrip("s")
+        step, precision = {"day": (1, DAY), "week": (7, WEEK), "month": (30, MONTH)}[unit]
+        days = n * step
+        if raw == "a few" and unit == "day":
+            precision = WEEK
+    moved = anchor.date + timedelta(days=days if later else -days)
+    return DateMention(m.start(), m.end(), m.group(0), moved, precision)
 
 
 _OVERNIGHT_JOIN = re.compile(

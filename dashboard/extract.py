@@ -101,6 +101,7 @@ class Candidate:
     injured: int | None = None
     confidence: float = 0.5
     cause_clause: bool = False  # found in a cause/reaction clause ("hours after a drone struck Erbil")
+    date_inferred: bool = False  # the date comes from elsewhere in the story, not from this telling
 
 
 # Coarseness of a place kind; a curated "district" is a city quarter (Green Zone, Mashtal), finer than its city.
@@ -268,8 +269,8 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
             continue  # "diplomats in Baghdad noted", "officials in Sulaymaniyah and Duhok"
         if lx.ROUTE_BEFORE.search(before) and len(mentions) > 2:
             continue  # "on the road between Sulaymaniyah and Halabja near the town of Said Sadiq"
-        if mention.place.name in lx.CAPITALS and not lx.LOCATIVE_CUE.search(before):
-            continue  # "a message to Washington", "coordinated by Tehran"
+        if mention.place.name in lx.CAPITALS and not (lx.LOCATIVE_CUE.search(before) or _ATTACK_NOUN.match(after)):
+            continue  # "a message to Washington", "coordinated by Tehran" (but "the Erbil attack")
         if level < 3 and (lx.AREA_AFTER.search(after) or lx.AREA_BEFORE.search(before)):
             mention = Mention(mention.text, mention.start, mention.end, _as_area(mention.place), mention.demonym)
         kept.append((mention, bool(lx.NEAR_BEFORE.search(before))))
@@ -277,6 +278,7 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
 
 
 _POSSESSIVE_END = re.compile(r"'s\s*$")
+_ATTACK_NOUN = re.compile(r"\s+(?:[a-z]+\s+)?(?:attack|strike|bombing|blast|explosion|raid)s?\b")
 _NAME_LIST_END = re.compile(r"[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?\s+(?:and|or)\s+$")
 _PEOPLE_IN_ENDS = ("in", "the", "and", "or")
 
@@ -444,22 +446,25 @@ _SPEECH_BEFORE = re.compile(
 )
 
 
-def _sentence_date(sentence: Sentence, article_date: date | None, anchor: int, skip: int = 0) -> DateMention | None:
-    """Return the event date of the sentence nearest the anchor.
+def _sentence_date(sentence: Sentence, article_date: date | None, anchor: int, skip: int = 0,
+                   window: tuple[int, int] | None = None) -> DateMention | None:
+    """Return the event date of the sentence (or of its window) nearest the anchor, a day-precise one first.
 
     Ranges, futures, datelines and dates in a context clause are ignored; a date that only says when
     something was said ("said on Sunday") is used as "on or before" (precision 3) when nothing better is there.
     """
     cut = _context_cut(sentence.text)
+    low, high = window or (0, len(sentence.text))
     usable = [
         d for d in _dates_in(sentence.text, article_date)
-        if skip <= d.start < cut and not _RANGE_BEFORE.search(sentence.text[: d.start])
+        if max(skip, low) <= d.start < min(cut, high) and not _RANGE_BEFORE.search(sentence.text[: d.start])
         and not _RANGE_START.match(d.text)
         and (article_date is None or d.date <= article_date)
     ]
     events = [d for d in usable if not _SPEECH_BEFORE.search(sentence.text[: d.start])]
     if events:
-        return _nearest(((d.start, d) for d in events), anchor)
+        best = min(d.precision for d in events)
+        return _nearest(((d.start, d) for d in events if d.precision == best), anchor)
     if usable:
         spoken = max(usable, key=lambda d: d.date)
         return DateMention(spoken.start, spoken.end, spoken.text, spoken.date, 3)
@@ -598,11 +603,17 @@ def _analyse_part(sentence: Sentence, places: ArticlePlaces, article_date: date 
     trigger = _trigger(text)
     if not trigger or lx.NEGATED.search(text) or not _realised(text):
         return []
+    if _past_year_event(text, trigger, article_date):
+        return []
     dated = _sentence_date(sentence, article_date, trigger.start(), skip)
     if lx.HABITUAL.search(text) and not (dated and dated.precision == 1):
         return []
     mentions = places.in_sentence(sentence, ((d.start, d.end) for d in _dates_in(text, article_date)))
-    kept = _event_mentions(text, mentions) or _antecedent(sentence, places)
+    kept = _event_mentions(text, mentions)
+    if not kept:
+        if _BACK_REFERENCE.search(text[: trigger.start()]) and not _trigger(text[trigger.end() :]):
+            return []  # "That attack shaped how the base prepares": a look back at an incident told already
+        kept = _antecedent(sentence, places)
     if not kept:
         return []
     if all(specificity(m.place) >= 3 for m, _ in kept):
@@ -630,10 +641,31 @@ def _analyse_part(sentence: Sentence, places: ArticlePlaces, article_date: date 
             fatalities=fatalities if len(kept) == 1 else None,
             injured=injured if len(kept) == 1 else None,
         )
-        if dated is not None:
-            candidate.event_date, candidate.time_precision = dated.date, dated.precision
+        own = _mention_date(sentence, article_date, mention, kept, skip) if len(kept) > 1 else None
+        if own is not None or dated is not None:
+            chosen = own or dated
+            candidate.event_date, candidate.time_precision = chosen.date, chosen.precision
         candidates.append(candidate)
     return candidates
+
+
+def _mention_date(sentence: Sentence, article_date: date | None, mention: Mention,
+                  kept: list[tuple[Mention, bool]], skip: int) -> DateMention | None:
+    """Return a day-precise date told between this place and the next one the sentence names, if any."""
+    following = [m.start for m, _ in kept if m.start > mention.start]
+    window = (mention.start, min(following) if following else len(sentence.text))
+    dated = _sentence_date(sentence, article_date, mention.start, skip, window)
+    return dated if dated is not None and dated.precision == 1 else None
+
+
+_BACK_REFERENCE = re.compile(r"(?i)\b(?:that|this|the same|those|these)\s+(?:[a-z-]+\s+)?$")
+_YEAR_BEFORE = re.compile(r"\b(?P<year>(?:19|20)\d\d)\s+(?:[a-z-]+\s+){0,2}$")
+
+
+def _past_year_event(text: str, trigger: re.Match[str], article_date: date | None) -> bool:
+    """Return True when the attack word names an event of an earlier year ("the 2020 killing of al-Muhandis")."""
+    year = _YEAR_BEFORE.search(text[max(0, trigger.start() - 30) : trigger.start()])
+    return bool(year and article_date and int(year["year"]) < article_date.year and not _trigger(text[trigger.end() :]))
 
 
 _DRONE_STRIKE = re.compile(r"\b(?:drone|UAV)\s+(?:strike|attack|raid)s?\b", re.I)
@@ -726,16 +758,17 @@ def _carry_dates(sentences: list[Sentence], candidates: dict[int, list[Candidate
     last: tuple[int, date, int] | None = None
     for index in sorted(candidates):
         paragraph = sentences[index].paragraph
-        for candidate in candidates[index]:
-            if candidate.event_date is None and last and last[0] == paragraph:
-                candidate.event_date, candidate.time_precision = last[1], last[2]
-            elif candidate.event_date is not None:
-                last = (paragraph, candidate.event_date, candidate.time_precision)
         if not any(c.event_date for c in candidates[index]):
             dated = _sentence_date_anywhere(sentences, index, article_date)
             if dated:
                 for candidate in candidates[index]:
                     candidate.event_date, candidate.time_precision = dated.date, dated.precision
+        for candidate in candidates[index]:
+            if candidate.event_date is None and last and last[0] == paragraph:
+                candidate.event_date, candidate.time_precision = last[1], last[2]
+                candidate.date_inferred = True
+            elif candidate.event_date is not None:
+                last = (paragraph, candidate.event_date, candidate.time_precision)
 
 
 def _sentence_date_anywhere(sentences: list[Sentence], index: int, article_date: date | None) -> DateMention | None:
@@ -769,9 +802,13 @@ def _merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
             continue
         if candidate.geo_precision < twin.geo_precision or specificity(candidate.place) < specificity(twin.place):
             twin.place, twin.mention, twin.geo_precision = candidate.place, candidate.mention, candidate.geo_precision
-        better_date = twin.event_date is None or candidate.time_precision < twin.time_precision
+        better_date = (
+            twin.event_date is None or (twin.date_inferred and not candidate.date_inferred)
+            or (candidate.time_precision < twin.time_precision and twin.date_inferred >= candidate.date_inferred)
+        )
         if better_date and candidate.event_date is not None:
             twin.event_date, twin.time_precision = candidate.event_date, candidate.time_precision
+            twin.date_inferred = candidate.date_inferred
         if twin.weapon == "unknown":
             twin.weapon = candidate.weapon
         if not twin.actor and candidate.actor:
@@ -799,12 +836,15 @@ def _same_incident(a: Candidate, b: Candidate) -> bool:
         return False  # "strikes in Iraq, hours after a drone hit Erbil": the clauses tell two incidents
     same_place = a.place == b.place or _km(a.place, b.place) < 3
     nested = _contains(a.place, b.place) or _contains(b.place, a.place)
-    if not (same_place or nested):
+    inferred_nearby = (a.date_inferred or b.date_inferred) and _km(a.place, b.place) < 10
+    if not (same_place or nested or inferred_nearby):
         return False
     if not weapons_compatible(a.weapon, b.weapon):
         return False
     if a.event_date is None or b.event_date is None:
         return True
+    if (a.date_inferred or b.date_inferred) and (same_place or nested or _km(a.place, b.place) < 10):
+        return True  # a date borrowed from the story yields to the one this place's own telling gives
     if a.time_precision == 1 and b.time_precision == 1:
         # A region and the town inside it, a night apart ("overnight" vs "early on Tuesday"): one strike.
         return abs((a.event_date - b.event_date).days) <= (1 if nested and not same_place else 0)
@@ -947,6 +987,7 @@ def _date_from_story(candidates: list[Candidate], lead: DateMention | None) -> N
             candidate.event_date, candidate.time_precision = earlier[-1].event_date, 1
         elif lead is not None:
             candidate.event_date, candidate.time_precision = lead.date, lead.precision
+        candidate.date_inferred = candidate.event_date is not None
 
 
 def _confidence(candidate: Candidate) -> float:

@@ -191,3 +191,19 @@ def test_night_into_next_day_is_the_next_day() -> None:
     """'Saturday night into Sunday morning' dates the event to the Sunday (the night's end)."""
     found = find_dates("late on Saturday night into Sunday morning", date(2024, 1, 29))
     assert [(d.text, d.date, d.precision) for d in found] == [("Sunday morning", date(2024, 1, 28), 1)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Drones attacked al-Tanf on Oct. 18, and Ain al-Asad, which was hit a day earlier.",
+         [date(2023, 10, 18), date(2023, 10, 17)]),
+        ("Rockets hit the base on Oct. 20; the next day a drone was shot down.",
+         [date(2023, 10, 20), date(2023, 10, 21)]),
+        ("In July, a drone hit a car in Sinjar on the 8th of the month.", [date(2023, 7, 1), date(2023, 7, 8)]),
+        ("Three days earlier rockets hit the base.", [date(2023, 10, 22)]),
+        ("The strike came two days later.", []),
+    ],
+)
+def test_dates_counted_from_an_earlier_date(text, expected):
+    assert [d.date for d in find_dates(text, date(2023, 10, 25))] == expected

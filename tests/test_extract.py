@@ -226,3 +226,43 @@ def test_report_table_types(gazetteer):
     reports = extract_reports(articles, gazetteer)
     assert str(reports["fatalities"].dtype) == "Int64" and reports["fatalities"].iloc[0] == 2
     assert pd.isna(reports["injured"].iloc[0])
+
+
+def _rows(gazetteer, text: str, published: str) -> list[tuple[str, str, str, object, object]]:
+    """Return (location, event_date, weapon, fatalities, injured) for each report of a text."""
+    return [
+        (r["location"], r["event_date"], r["weapon"], r["fatalities"], r["injured"])
+        for r in extract_article(article(text, published), gazetteer)
+    ]
+
+
+def test_story_casualties_go_to_the_incident_whose_area_the_sentence_names(gazetteer):
+    text = (
+        "BAGHDAD -- Iraq condemned overnight US strikes in Babil province that killed a militia member and wounded "
+        "18 other people.\n\nThe strikes hit a position near Hilla in the early hours of Tuesday, sources said.\n\n"
+        "Washington said the strikes answered a drone attack on Monday against Erbil air base, which wounded "
+        "three US troops."
+    )
+    assert _rows(gazetteer, text, "2023-12-26") == [
+        ("Al Hillah", "2023-12-26", "airstrike", 1, 18),
+        ("Erbil International Airport", "2023-12-25", "drone", None, 3),
+    ]
+
+
+def test_cause_clause_is_its_own_incident_and_a_later_telling_gives_its_date(gazetteer):
+    text = (
+        "WASHINGTON -- The United States carried out airstrikes on three sites in Iraq early Tuesday, hours after a "
+        "one-way attack drone struck Erbil air base and wounded three American service members.\n\n"
+        "The Erbil attack came at about 5:45 am local time on Monday."
+    )
+    rows = _rows(gazetteer, text, "2023-12-26")
+    assert ("Erbil International Airport", "2023-12-25", "drone", None, 3) in rows
+
+
+def test_look_backs_are_not_new_incidents(gazetteer):
+    text = (
+        "Rockets struck Ain al-Asad air base on Saturday evening, US officials said.\n\n"
+        "On Friday, the prime minister spoke at a ceremony marking the 2020 killing of a commander in Iraq.\n\n"
+        "That attack shaped how the base prepares today."
+    )
+    assert _rows(gazetteer, text, "2024-01-23") == [("Ain al-Asad Air Base", "2024-01-20", "rocket", None, None)]
