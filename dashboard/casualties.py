@@ -26,7 +26,7 @@ _OF_THE_VICTIMS = re.compile(
     rf"(?i)\b(?:{_COUNT}|some|most|several|many|all|none) of the (?:wounded|injured|dead|victims|casualties)\b"
 )
 # "the number of troops injured had risen to more than 40"
-_TALLY = r"\b(?:number|count|tally) of (?:[\w-]+\s+){{0,3}}?(?:{what})\b[^.;]{{0,40}}?\b(?:to|at|reached|was|is)\s+"
+_TALLY = r"\b(?:number|count|tally) of (?:[\w-]+\s+){{0,6}}?(?:{what})\b[^.;]{{0,90}}?\b(?:to|at|reached|was|is)\s+"
 _TALLY_KILLED = re.compile(_TALLY.format(what="killed|dead|deaths|fatalities") + lx._QUAL + lx._NUM + r"\b", re.I)
 _TALLY_INJURED = re.compile(_TALLY.format(what="injured|wounded|hurt|injuries") + lx._QUAL + lx._NUM + r"\b", re.I)
 # "a second Nujaba member was also killed": the ordinal is the running count.
@@ -145,8 +145,8 @@ def find_casualties(text: str) -> tuple[int | None, int | None]:
     else:
         if lx.NO_INJURIES.search(text) and injured is None:
             injured = 0
-            # "No one was hurt" also says no one died (unless the text reports deaths); "no injuries" does not.
-            if fatalities is None and lx.NOBODY_HARMED.search(text) and not lx.DEATH_WORD.search(text):
+            # "No one was hurt", "no injuries": nobody was harmed, so nobody died either (unless deaths are told).
+            if fatalities is None and not lx.DEATH_WORD.search(text):
                 fatalities = 0
         if lx.NO_DEATHS.search(text) and fatalities is None:
             fatalities = 0

@@ -102,6 +102,7 @@ class Candidate:
     confidence: float = 0.5
     cause_clause: bool = False  # found in a cause/reaction clause ("hours after a drone struck Erbil")
     date_inferred: bool = False  # the date comes from elsewhere in the story, not from this telling
+    weapon_inferred: bool = False  # the weapon comes from a later sentence or the lead, not from this telling
 
 
 # Coarseness of a place kind; a curated "district" is a city quarter (Green Zone, Mashtal), finer than its city.
@@ -123,7 +124,7 @@ _LOCATIVE_BEFORE = re.compile(
 )
 # Clause breaks: a place in a clause with no attack word is not where the attack happened.
 _CLAUSE_BREAK = lx.prefiltered(re.compile(
-    r";|:\s|\s--\s|\s—\s|,\s+(?:but|while|whereas|although|though|adding|and said|and added)\b|"
+    r";|\s--\s|\s—\s|,\s+(?:but|while|whereas|although|though|adding|and said|and added)\b|"
     r"\s+(?:and|but)\s+(?:said|says|added|told|called|urged)\b|\b(?:said|says|added|told reporters)\b(?! (?:it|they) )"
 ))
 # An apposition that describes a place already named ("al-Qaim, a town near al-Bukamal,").
@@ -354,10 +355,17 @@ _WEAPON_AS_OBJECT = lx.prefiltered(re.compile(
 ))
 
 
+# "a missile fired from a US drone": the platform, not its munition, is the weapon.
+_CARRIED_MUNITION = re.compile(
+    r"(?i)\b(?:missiles?|rockets?|bombs?|munitions?)\s+(?:fired|launched|dropped)\s+(?:from|by)\s+"
+    r"(?=(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:drones?|UAVs?|aircraft|jets?|warplanes?|helicopters?|Reapers?)\b)"
+)
+
+
 @lru_cache(maxsize=8192)
 def find_weapon(text: str, position: int | None = None) -> str:
     """Return the weapon named in the text (nearest to position when several), or 'unknown'."""
-    clean = _mask(_mask(text, _AIR_DEFENCE), _WEAPON_AS_OBJECT)
+    clean = _mask(_mask(_mask(text, _AIR_DEFENCE), _WEAPON_AS_OBJECT), _CARRIED_MUNITION)
     found = [(m.start(), lx.WEAPON_PATTERNS[int(m.lastgroup[1:])][0]) for m in _WEAPON_ANY.finditer(clean)]
     if not found:
         return "unknown"
@@ -724,6 +732,7 @@ def _fill_from(candidate: Candidate, follow: Sentence) -> None:
         candidate.injured = injured
     if candidate.weapon == "unknown":
         candidate.weapon = find_weapon(follow.text)
+        candidate.weapon_inferred = candidate.weapon != "unknown"
     outcome = find_outcome(follow.text)
     if outcome != "unknown" and candidate.outcome != "impact":
         candidate.outcome = outcome
@@ -809,8 +818,8 @@ def _merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
         if better_date and candidate.event_date is not None:
             twin.event_date, twin.time_precision = candidate.event_date, candidate.time_precision
             twin.date_inferred = candidate.date_inferred
-        if twin.weapon == "unknown":
-            twin.weapon = candidate.weapon
+        if twin.weapon == "unknown" or (twin.weapon_inferred and not candidate.weapon_inferred):
+            twin.weapon, twin.weapon_inferred = candidate.weapon, candidate.weapon_inferred
         if not twin.actor and candidate.actor:
             twin.actor, twin.claimed = candidate.actor, candidate.claimed
         twin.claimed = twin.claimed or (candidate.claimed and candidate.actor == twin.actor)
@@ -839,7 +848,7 @@ def _same_incident(a: Candidate, b: Candidate) -> bool:
     inferred_nearby = (a.date_inferred or b.date_inferred) and _km(a.place, b.place) < 10
     if not (same_place or nested or inferred_nearby):
         return False
-    if not weapons_compatible(a.weapon, b.weapon):
+    if not (weapons_compatible(a.weapon, b.weapon) or a.weapon_inferred or b.weapon_inferred):
         return False
     if a.event_date is None or b.event_date is None:
         return True
@@ -876,7 +885,7 @@ def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[di
     lead_weapon = _lead_weapon(sentences)
     for candidate in candidates:
         if candidate.weapon == "unknown":
-            candidate.weapon = lead_weapon
+            candidate.weapon, candidate.weapon_inferred = lead_weapon, lead_weapon != "unknown"
     _date_from_story(candidates, _lead_date(sentences, article_date, dateline.end() if dateline else 0))
     for candidate in candidates:
         if not candidate.actor and claimant and len(candidates) <= 3:

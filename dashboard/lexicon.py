@@ -133,7 +133,7 @@ SUB_EVENT_BY_WEAPON: dict[str, tuple[str, str]] = {
 
 # --- the event happened: attack verbs and nouns ----------------------------------------------------------
 TRIGGER = prefiltered(re.compile(
-    r"\b(?:attack(?:s|ed|ing)?|assault(?:s|ed)?|(?:air-?)?strikes?|struck|striking|hit(?:s|ting)?|"
+    r"\b(?:attack(?:s|ed|ing)?|assault(?:s|ed)?|(?:air-?)?strikes?|struck|striking|(?-i:hit(?:s|ting)?|HIT(?:S|TING)?)|"
     r"targeted|targeting|salvos?|barrages?|volleys?|"
     r"launched|fired|firing|fell(?=\s+(?:inside|on|near|close|short|within|outside|in(?:to)? (?:the|an?) ))|landed|"
     r"shell(?:ed|ing)|bomb(?:ed|ing|ardment|ardments)|shot down|intercept(?:ed|ion|s)?|downed|destroyed|"
