@@ -281,11 +281,13 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
 _POSSESSIVE_END = re.compile(r"'s\s*$")
 _ATTACK_NOUN = re.compile(r"\s+(?:[a-z]+\s+)?(?:attack|strike|bombing|blast|explosion|raid)s?\b")
 _NAME_LIST_END = re.compile(r"[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?\s+(?:and|or)\s+$")
-_PEOPLE_IN_ENDS = ("in", "the", "and", "or")
+_PEOPLE_IN_ENDS = ("in", "of", "the", "and", "or")
+_NEARBY_END = re.compile(r"\s+nearby\s*$", re.I)
 
 
 def _people_in(before: str) -> bool:
     """Return True when the text before a place ends like "officials in" / "diplomats in Erbil and"."""
+    before = _NEARBY_END.sub(" ", before)  # "residents in nearby Iskandariyah"
     if not before.rstrip()[-3:].lower().endswith(_PEOPLE_IN_ENDS):
         return False  # PEOPLE_IN ends with "in" or "the"; a trailing "X and" / "X or" list is removed first
     return bool(lx.PEOPLE_IN.search(_NAME_LIST_END.sub("", before)))
@@ -535,7 +537,8 @@ class ArticlePlaces:
 
 _DEFINITE_SITE = re.compile(
     r"\b(?:the|that|this)\s+(?:same\s+|sprawling\s+|desert\s+|US\s+|American\s+|coalition\s+)?"
-    r"(?:base|air ?base|airfield|air field|garrison|outpost|compound|installation|embassy|camp|facility)\b",
+    r"(?:base|air ?base|airfield|air field|garrison|outpost|compound|installation|embassy|camp|facility|"
+    r"(?P<area>area|town|city|district|village))\b",
     re.I,
 )
 ANTECEDENT_WINDOW = 700  # characters before the sentence in which "the base" looks for the base it means
@@ -548,9 +551,10 @@ def _antecedent(sentence: Sentence, places: ArticlePlaces) -> list[tuple[Mention
     phrase = _DEFINITE_SITE.search(sentence.text)
     if phrase is None or not any(s <= phrase.start() < e for s, e in _attack_clauses(sentence.text)):
         return []
+    kinds = ("city", "town", "district") if phrase.group("area") else ("site", "airport", "district")
     earlier = [
         m for m in places.between(sentence.start - ANTECEDENT_WINDOW, sentence.start)
-        if not m.demonym and m.place.kind in ("site", "airport", "district")
+        if not m.demonym and m.place.kind in kinds and not (phrase.group("area") and m.place.name in lx.CAPITALS)
     ]
     if not earlier:
         return []
@@ -772,6 +776,7 @@ def _carry_dates(sentences: list[Sentence], candidates: dict[int, list[Candidate
             if dated:
                 for candidate in candidates[index]:
                     candidate.event_date, candidate.time_precision = dated.date, dated.precision
+                    candidate.date_inferred = True
         for candidate in candidates[index]:
             if candidate.event_date is None and last and last[0] == paragraph:
                 candidate.event_date, candidate.time_precision = last[1], last[2]

@@ -398,7 +398,7 @@ LOCATIVE_CUE = re.compile(
 PEOPLE_IN = re.compile(
     r"\b(?:government|officials?|diplomats?|analysts?|sources?|leaders?|authorities|lawmakers|ministry|embassy|"
     r"envoy|charg[eé] d'affaires|ambassador|delegation|reporters|correspondent|talks|meeting|visit|summit|"
-    r"headquarters|offices?)\s+in\s+(?:the\s+)?$",
+    r"headquarters|offices?|residents|witnesses|locals|inhabitants)\s+(?:in|of)\s+(?:the\s+)?(?:nearby\s+)?$",
     re.I,
 )
 AREA_BEFORE = re.compile(
