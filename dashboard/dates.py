@@ -120,7 +120,7 @@ def _month_day(m: re.Match[str], article_date: date | None) -> tuple[date, int] 
 
 
 def _month_only(m: re.Match[str], article_date: date | None) -> tuple[date, int] | None:
-    """Resolve "in January", "in early January", "last January", "January 2024" to the 1st of the month."""
+    """Resolve "in January", "in early January", "last January", "January 2024" to the month's last day."""
     if not (m["pre"] or m["part"] or m["y"]):
         return None  # a bare month name is too often something else ("May", "March")
     month = _month_number(m["mon"])
@@ -133,10 +133,11 @@ def _month_only(m: re.Match[str], article_date: date | None) -> tuple[date, int]
         same_or_later = month >= article_date.month if (m["pre"] or "").lower() == "last" else False
         if month > article_date.month or same_or_later:
             year -= 1
-    found = date(year, month, 1)
-    if article_date is not None and found > article_date:
+    if article_date is not None and date(year, month, 1) > article_date:
         return None
-    return found, MONTH
+    # Precision 3 reads "on or before": the month's last day (or the article's day, if sooner) bounds the event.
+    last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return (min(last, article_date) if article_date else last), MONTH
 
 
 def _relative_day(m: re.Match[str], article_date: date | None) -> tuple[date, int] | None:
