@@ -639,7 +639,7 @@ def _analyse_part(sentence: Sentence, places: ArticlePlaces, article_date: date 
     clause = text[: _context_cut(text)]
     for mention, near in kept:
         # One place: the most specific weapon named ("ballistic missiles and rockets"); several: the nearest.
-        weapon = _event_weapon(clause, mention.start if len(kept) > 1 else None, actor)
+        weapon = _event_weapon(clause, mention.start if len(kept) > 1 else None, actor, mention.start)
         candidate = Candidate(
             place=mention.place,
             mention=mention,
@@ -684,9 +684,15 @@ _DRONE_STRIKE = re.compile(r"\b(?:drone|UAV)\s+(?:strike|attack|raid)s?\b", re.I
 _STATE_ACTORS = ("US forces", "Israel", "Turkey")
 
 
-def _event_weapon(clause: str, position: int | None, actor: str) -> str:
-    """Return the weapon of the attack the clause reports; a state military's 'strikes' are airstrikes."""
+def _event_weapon(clause: str, position: int | None, actor: str, place_at: int | None = None) -> str:
+    """Return the weapon of the attack the clause reports; a state military's 'strikes' are airstrikes.
+
+    A state agent told only after the place ("a drone killed three at Tower 22 ... and the United States struck
+    back") acts in a later event when a weapon is named before the place.
+    """
     agent = _STATE_AGENT.search(clause)
+    if agent and place_at is not None and agent.start() > place_at and find_weapon(clause[:place_at]) != "unknown":
+        agent = None
     if agent or (actor in _STATE_ACTORS and re.search(r"(?i)\bair ?strikes?\b", clause)):
         near_agent = clause[agent.start() : agent.end() + 40] if agent else clause
         return "drone" if "drone" in near_agent.lower() or _DRONE_STRIKE.search(near_agent) else "airstrike"

@@ -185,6 +185,7 @@ CONTEXT_CLAUSE = prefiltered(re.compile(
     r"in protest (?:at|against|over)|to avenge|because of|due to|came (?:after|as|days|hours|a day|a week)|"
     r"since (?:the|a|an|its|their|his|her)\b|"
     r"(?:hours|days|weeks|months|a day|a week|a month|two days|two weeks) (?:after|before) (?:the|a|an|its|their)\b|"
+    r"(?<=, )after (?:a|an|the|its|their)\b|"
     r"comes (?:after|as|amid)|following (?:the|a|an|its|their|his|her|last|weeks|days|months)\b)",
     re.I,
 ))
