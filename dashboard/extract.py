@@ -7,7 +7,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -117,7 +117,7 @@ _US_STRIKES = lx.prefiltered(
 )
 _PASSIVE_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 _LOCATIVE_BEFORE = re.compile(
-    r"\b(?:in|inside|on|at|across|over|near|targeting|struck|hit)\s+(?:the\s+)?"
+    r"\b(?:in|inside|on|at|across|over|near|targeting|struck|hit)\s+(?:the\s+)?(?:[A-Z][\w-]+'s\s+)?"
     r"(?:(?:far |remote )?(?:north|south|east|west|central|northern|southern|eastern|western|"
     r"north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+)?$",
     re.I,
@@ -272,9 +272,13 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
             continue  # "on the road between Sulaymaniyah and Halabja near the town of Said Sadiq"
         if mention.place.name in lx.CAPITALS and not (lx.LOCATIVE_CUE.search(before) or _ATTACK_NOUN.match(after)):
             continue  # "a message to Washington", "coordinated by Tehran" (but "the Erbil attack")
-        if level < 3 and (lx.AREA_AFTER.search(after) or lx.AREA_BEFORE.search(before)):
+        near = bool(lx.NEAR_BEFORE.search(before))
+        if level == 1 and mention.place.kind in ("city", "town") and not kept and (
+                _SURROUNDINGS.search(before) or _SURROUNDINGS_AFTER.search(after)):
+            near = True  # "the countryside of Albu Kamal": near the town (precision 2), not its whole province
+        elif level < 3 and (lx.AREA_AFTER.search(after) or lx.AREA_BEFORE.search(before)):
             mention = Mention(mention.text, mention.start, mention.end, _as_area(mention.place), mention.demonym)
-        kept.append((mention, bool(lx.NEAR_BEFORE.search(before))))
+        kept.append((mention, near))
     return _drop_containers(kept)
 
 
@@ -291,6 +295,10 @@ def _people_in(before: str) -> bool:
     if not before.rstrip()[-3:].lower().endswith(_PEOPLE_IN_ENDS):
         return False  # PEOPLE_IN ends with "in" or "the"; a trailing "X and" / "X or" list is removed first
     return bool(lx.PEOPLE_IN.search(_NAME_LIST_END.sub("", before)))
+
+
+_SURROUNDINGS = re.compile(r"(?i)\b(?:countryside|outskirts|villages|desert|area) of (?:the )?$")
+_SURROUNDINGS_AFTER = re.compile(r"(?i)^\s*(?:countryside|outskirts|area|desert)\b")
 
 
 def _as_area(place: Place) -> Place:
@@ -777,6 +785,11 @@ def _carry_dates(sentences: list[Sentence], candidates: dict[int, list[Candidate
     last: tuple[int, date, int] | None = None
     for index in sorted(candidates):
         paragraph = sentences[index].paragraph
+        following = _FOLLOWING.search(sentences[index].text)
+        if following and last and last[2] == 1 and not any(c.event_date for c in candidates[index]):
+            days = 0 if following.group(0).lower().startswith("hours") else 1
+            for candidate in candidates[index]:  # "the next morning, militants fired on Green Village"
+                candidate.event_date, candidate.time_precision = last[1] + timedelta(days=days), 1
         if not any(c.event_date for c in candidates[index]):
             dated = _sentence_date_anywhere(sentences, index, article_date)
             if dated:
@@ -789,6 +802,12 @@ def _carry_dates(sentences: list[Sentence], candidates: dict[int, list[Candidate
                 candidate.date_inferred = True
             elif candidate.event_date is not None:
                 last = (paragraph, candidate.event_date, candidate.time_precision)
+
+
+_FOLLOWING = re.compile(
+    r"(?i)\b(?:the (?:next|following) (?:day|morning|afternoon|evening|night)|a day later|the day after|"
+    r"hours later)\b(?!\s+(?:the|a|an)\b)"
+)
 
 
 def _sentence_date_anywhere(sentences: list[Sentence], index: int, article_date: date | None) -> DateMention | None:
@@ -855,7 +874,9 @@ def _same_incident(a: Candidate, b: Candidate) -> bool:
     if a.sentence is b.sentence and a.cause_clause != b.cause_clause:
         return False  # "strikes in Iraq, hours after a drone hit Erbil": the clauses tell two incidents
     same_place = a.place == b.place or _km(a.place, b.place) < 3
-    nested = _contains(a.place, b.place) or _contains(b.place, a.place)
+    nested = (_contains(a.place, b.place) or _contains(b.place, a.place)) and (
+        max(specificity(a.place), specificity(b.place)) >= 2 or _km(a.place, b.place) < 15
+    )  # a town holds a site in its own district, not every base 40 km out
     inferred_nearby = (a.date_inferred or b.date_inferred) and _km(a.place, b.place) < 10
     if not (same_place or nested or inferred_nearby):
         return False
@@ -893,10 +914,7 @@ def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[di
     _carry_dates(sentences, by_sentence, article_date)
     claimant = _article_claims(sentences)
     candidates = [c for index in sorted(by_sentence) for c in by_sentence[index]]
-    lead_weapon = _lead_weapon(sentences)
-    for candidate in candidates:
-        if candidate.weapon == "unknown":
-            candidate.weapon, candidate.weapon_inferred = lead_weapon, lead_weapon != "unknown"
+    _weapon_from_story(candidates, _lead_weapon(sentences))
     _date_from_story(candidates, _lead_date(sentences, article_date, dateline.end() if dateline else 0))
     for candidate in candidates:
         if not candidate.actor and claimant and len(candidates) <= 3:
@@ -979,6 +997,21 @@ def _lead_date(sentences: list[Sentence], article_date: date | None, dateline_en
                 return dated
             spoken = spoken or (dated if dated and dated.precision == 3 else None)
     return spoken
+
+
+def _weapon_from_story(candidates: list[Candidate], lead_weapon: str) -> None:
+    """Give candidates with no weapon that of the attack told just before (same or previous paragraph), else
+    the lead's ("US strikes hit a depot in Deir ez-Zor. Two more fighters died in strikes near al-Mayadin")."""
+    for index, candidate in enumerate(candidates):
+        if candidate.weapon != "unknown":
+            continue
+        paragraph = candidate.sentence.paragraph
+        before = [
+            c for c in candidates[:index]
+            if not c.weapon_inferred and c.weapon != "unknown" and paragraph - 1 <= c.sentence.paragraph <= paragraph
+        ]
+        weapon = before[-1].weapon if before else lead_weapon
+        candidate.weapon, candidate.weapon_inferred = weapon, weapon != "unknown"
 
 
 def _lead_weapon(sentences: list[Sentence]) -> str:
