@@ -50,7 +50,9 @@ _NAMED_ONE = re.compile(
 )
 _PLUS_OTHERS = re.compile(
     rf"[^.;]{{0,140}}?\b(?:and|along with|together with|as well as|with)\s+(?P<n>{_COUNT})\s+(?:other\s+)?"
+    r"(?:[A-Z][\w-]*\s+)?"
     r"(?:others|people|persons|companions?|bodyguards?|guards?|aides?|associates?|relatives?|colleagues?|"
+    r"operatives?|fighters?|members?|militants?|commanders?|"
     r"of his (?:companions|bodyguards|guards|aides|associates|relatives))\b"
     r"(?!\s+(?:were|was)\s+(?:wounded|injured|hurt))",
     re.I,

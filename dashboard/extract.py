@@ -46,12 +46,15 @@ def split_sentences(text: str) -> list[Sentence]:
     """Return the sentences of a text with their offsets; each line is at least its own sentence."""
     sentences: list[Sentence] = []
     paragraph = 0
+    ended = True  # the current paragraph has no lines yet: blank lines do not start another
     offset = 0
     for line in text.split("\n"):
         if not line.strip():
-            paragraph += 1
+            paragraph += 0 if ended else 1
+            ended = True
             offset += len(line) + 1
             continue
+        ended = False
         start = 0
         for match in _BOUNDARY.finditer(line):
             end = match.start() + 1
@@ -64,7 +67,8 @@ def split_sentences(text: str) -> list[Sentence]:
             start = match.end()
         _append_sentence(sentences, line, offset, start, len(line), paragraph)
         offset += len(line) + 1
-        paragraph += 1 if len(line) > 200 else 0
+        if len(line) > 200:  # one long line is one paragraph (wire copy without blank lines)
+            paragraph, ended = paragraph + 1, True
     return sentences
 
 
@@ -629,6 +633,8 @@ def _analyse_part(sentence: Sentence, places: ArticlePlaces, article_date: date 
     if lx.HABITUAL.search(text) and not (dated and dated.precision == 1):
         return []
     mentions = places.in_sentence(sentence, ((d.start, d.end) for d in _dates_in(text, article_date)))
+    if _REACTION_BEFORE.search(text[: trigger.start()]):
+        mentions = [m for m in mentions if m.start > trigger.start()]  # "officials in Najaf condemned the raids"
     kept = _event_mentions(text, mentions)
     if not kept:
         if _BACK_REFERENCE.search(text[: trigger.start()]) and not _trigger(text[trigger.end() :]):
@@ -678,6 +684,12 @@ def _mention_date(sentence: Sentence, article_date: date | None, mention: Mentio
     return dated if dated is not None and dated.precision == 1 else None
 
 
+_REACTION_BEFORE = re.compile(
+    r"(?i)\b(?:condemn(?:ed|s|ing)?|denounc(?:ed|es|ing)|critici[sz](?:ed|es|ing)|deplor(?:ed|es|ing)|"
+    r"protest(?:ed|s|ing)? (?:against|over)|mourn(?:ed|s|ing)|welcom(?:ed|es|ing)|prais(?:ed|es|ing)|"
+    r"reject(?:ed|s|ing)|called|described)\s+(?:(?:the|a|an|this|these|those|its|their|his|her)\s+)?"
+    r"(?:[\w-]+\s+){0,3}$"
+)
 _BACK_REFERENCE = re.compile(r"(?i)\b(?:that|this|the same|those|these)\s+(?:[a-z-]+\s+)?$")
 _YEAR_BEFORE = re.compile(r"\b(?P<year>(?:19|20)\d\d)\s+(?:[a-z-]+\s+){0,2}$")
 
@@ -733,7 +745,10 @@ def _attach_followups(sentences: list[Sentence], candidates: dict[int, list[Cand
                 break
             if follow.paragraph != sentences[index].paragraph and not _about_attack(follow.text):
                 break
-            _fill_from(candidate, follow)
+            if _context_clause(follow.text) is not None:
+                break  # "The strikes were a response to a series of attacks ...": what follows tells those
+            if not _own_side_victims(candidate, follow.text):
+                _fill_from(candidate, follow)
 
 
 def _about_attack(text: str) -> bool:
@@ -841,6 +856,8 @@ def _merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
             continue
         if candidate.geo_precision < twin.geo_precision or specificity(candidate.place) < specificity(twin.place):
             twin.place, twin.mention, twin.geo_precision = candidate.place, candidate.mention, candidate.geo_precision
+            if candidate.event_date and candidate.time_precision == 1 and not candidate.date_inferred:
+                twin.event_date, twin.time_precision = candidate.event_date, 1  # the finer telling's day
         better_date = (
             twin.event_date is None or (twin.date_inferred and not candidate.date_inferred)
             or (candidate.time_precision < twin.time_precision and twin.date_inferred >= candidate.date_inferred)
@@ -1008,7 +1025,8 @@ def _weapon_from_story(candidates: list[Candidate], lead_weapon: str) -> None:
         paragraph = candidate.sentence.paragraph
         before = [
             c for c in candidates[:index]
-            if not c.weapon_inferred and c.weapon != "unknown" and paragraph - 1 <= c.sentence.paragraph <= paragraph
+            if not c.weapon_inferred and not c.cause_clause and c.weapon != "unknown"
+            and paragraph - 1 <= c.sentence.paragraph <= paragraph
         ]
         weapon = before[-1].weapon if before else lead_weapon
         candidate.weapon, candidate.weapon_inferred = weapon, weapon != "unknown"
@@ -1034,7 +1052,8 @@ def _date_from_story(candidates: list[Candidate], lead: DateMention | None) -> N
             continue
         earlier = [
             c for c in candidates[:index]
-            if c.event_date is not None and c.time_precision == 1 and weapons_compatible(c.weapon, candidate.weapon)
+            if c.event_date is not None and c.time_precision == 1 and not c.cause_clause
+            and weapons_compatible(c.weapon, candidate.weapon)
         ]
         if earlier:
             candidate.event_date, candidate.time_precision = earlier[-1].event_date, 1

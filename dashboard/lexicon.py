@@ -327,7 +327,8 @@ KILLED_PATTERNS: list[re.Pattern[str]] = [
     re.compile(rf"\b(?:killing|killed|claiming the lives of|left)\s+{_QUAL}{_NUM}\b"
                r"(?!(?:\s+(?!and\b)[\w-]+){0,3}?\s+(?:injur|wound|hurt))",
                re.I),
-    re.compile(rf"\b{_QUAL}{_NUM}\s+{_WHO}\s*(?:were|was|have been|had been|being)?\s*(?:killed|dead|died|"
+    re.compile(rf"\b{_QUAL}{_NUM}\s+{_WHO}\s*(?:in all\s+|in total\s+|altogether\s+)?"
+               r"(?:were|was|have been|had been|being)?\s*(?:killed|dead|died|"
                r"slain|lost their lives|martyred)\b", re.I),
     re.compile(rf"\b{_QUAL}{_NUM}\s+(?:deaths|fatalities|dead)\b", re.I),
     re.compile(rf"\bdeath toll\b[^.]{{0,40}}?\b(?:to|at|of|reached|stood at)\s+{_QUAL}{_NUM}\b", re.I),
