@@ -107,6 +107,7 @@ class Candidate:
     cause_clause: bool = False  # found in a cause/reaction clause ("hours after a drone struck Erbil")
     date_inferred: bool = False  # the date comes from elsewhere in the story, not from this telling
     weapon_inferred: bool = False  # the weapon comes from a later sentence or the lead, not from this telling
+    refined: bool = False  # a region-level telling given the one site a later sentence names inside it
 
 
 # Coarseness of a place kind; a curated "district" is a city quarter (Green Zone, Mashtal), finer than its city.
@@ -784,11 +785,12 @@ def _refine_coarse(sentences: list[Sentence], candidates: dict[int, list[Candida
                 sites = {
                     m.place for m in found
                     if not m.demonym and specificity(m.place) <= 1 and _contains(candidate.place, m.place)
+                    and not any(_km(m.place, c.place) < 15 for c in own if c.cause_clause)  # told as the cause
                 }
                 if len(sites) == 1:
                     place = sites.pop()
                     mention = next(m for m in found if m.place == place)
-                    candidate.place, candidate.geo_precision = place, 1
+                    candidate.place, candidate.geo_precision, candidate.refined = place, 1, True
                     candidate.mention = Mention(mention.text, follow.start + mention.start, follow.start + mention.end,
                                                 place)
                     break
@@ -850,7 +852,9 @@ def _merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
     """Return candidates with repeated tellings of one incident in the same article merged."""
     merged: list[Candidate] = []
     for candidate in candidates:
-        twin = next((m for m in merged if _same_incident(m, candidate)), None)
+        twins = [m for m in merged if _same_incident(m, candidate)]
+        # The closest telling wins: the airport a few km off before the country that holds it.
+        twin = min(twins, key=lambda m: (specificity(m.place) >= 3, _km(m.place, candidate.place)), default=None)
         if twin is None:
             merged.append(candidate)
             continue
@@ -858,6 +862,8 @@ def _merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
             twin.place, twin.mention, twin.geo_precision = candidate.place, candidate.mention, candidate.geo_precision
             if candidate.event_date and candidate.time_precision == 1 and not candidate.date_inferred:
                 twin.event_date, twin.time_precision = candidate.event_date, 1  # the finer telling's day
+        elif twin.refined and not candidate.refined and candidate.time_precision == 1 and not candidate.date_inferred:
+            twin.event_date, twin.time_precision = candidate.event_date, 1  # the town's own telling's day
         better_date = (
             twin.event_date is None or (twin.date_inferred and not candidate.date_inferred)
             or (candidate.time_precision < twin.time_precision and twin.date_inferred >= candidate.date_inferred)
@@ -905,7 +911,8 @@ def _same_incident(a: Candidate, b: Candidate) -> bool:
         return True  # a date borrowed from the story yields to the one this place's own telling gives
     if a.time_precision == 1 and b.time_precision == 1:
         # A region and the town inside it, a night apart ("overnight" vs "early on Tuesday"): one strike.
-        return abs((a.event_date - b.event_date).days) <= (1 if nested and not same_place else 0)
+        night_apart = (nested and not same_place) or a.refined or b.refined
+        return abs((a.event_date - b.event_date).days) <= (1 if night_apart else 0)
     return abs((a.event_date - b.event_date).days) <= 31
 
 
