@@ -108,6 +108,7 @@ class Candidate:
     date_inferred: bool = False  # the date comes from elsewhere in the story, not from this telling
     weapon_inferred: bool = False  # the weapon comes from a later sentence or the lead, not from this telling
     refined: bool = False  # a region-level telling given the one site a later sentence names inside it
+    offset_days: int | None = None  # "came five days after US jets bombed al-Qaim": days from the main event
 
 
 # Coarseness of a place kind; a curated "district" is a city quarter (Green Zone, Mashtal), finer than its city.
@@ -584,6 +585,22 @@ def _context_clause(text: str) -> re.Match[str] | None:
     return next((m for m in lx.CONTEXT_CLAUSE.finditer(text) if m.start() > first_trigger.start()), None)
 
 
+_DAYS_APART = re.compile(
+    r"(?i)(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten) "
+    r"(?P<unit>days?|weeks?) (?P<dir>after|before)"
+)
+
+
+def _offset_days(opener: str) -> int | None:
+    """Return the days from the main event to the one a "five days after ..." clause tells (negative: earlier)."""
+    found = _DAYS_APART.search(opener)
+    if found is None:
+        return None
+    count = lx.NUMBER_WORDS.get(found["n"].lower(), 0) if not found["n"].isdigit() else int(found["n"])
+    days = count * (7 if found["unit"].lower().startswith("week") else 1)
+    return -days if found["dir"].lower() == "after" else days
+
+
 def _specific_reference(text: str, article_date: date | None) -> bool:
     """Return True when a clause names one specific past attack: an attack word plus a day, casualties or weapon."""
     if not _trigger(text):
@@ -613,8 +630,14 @@ def _analyse_sentence(sentence: Sentence, places: ArticlePlaces, article_date: d
             c for c in _analyse_part(rest, places, article_date, 0)
             if specificity(c.place) <= 1 and not _DEFINITE_SITE.fullmatch(c.mention.text)  # named, not "the outpost"
         ]
+        offset = _offset_days(opener.group(0))
+        main_date = _sentence_date(main, article_date, len(main.text), skip)
         for candidate in referred:
             candidate.cause_clause = True
+            if offset is not None and candidate.event_date is None:
+                candidate.offset_days = offset
+                if main_date is not None and main_date.precision == 1:
+                    candidate.event_date, candidate.time_precision = main_date.date + timedelta(days=offset), 1
         found += referred
     for candidate in found:
         candidate.sentence = sentence
@@ -668,6 +691,8 @@ def _analyse_part(sentence: Sentence, places: ArticlePlaces, article_date: date 
             fatalities=fatalities if len(kept) == 1 else None,
             injured=injured if len(kept) == 1 else None,
         )
+        if dated is None:  # "The operation came five days after US jets bombed al-Qaim"
+            candidate.offset_days = _offset_days(text[: trigger.start()])
         own = _mention_date(sentence, article_date, mention, kept, skip) if len(kept) > 1 else None
         if own is not None or dated is not None:
             chosen = own or dated
@@ -939,7 +964,12 @@ def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[di
     claimant = _article_claims(sentences)
     candidates = [c for index in sorted(by_sentence) for c in by_sentence[index]]
     _weapon_from_story(candidates, _lead_weapon(sentences))
-    _date_from_story(candidates, _lead_date(sentences, article_date, dateline.end() if dateline else 0))
+    lead = _lead_date(sentences, article_date, dateline.end() if dateline else 0)
+    _date_from_story(candidates, lead)
+    for candidate in candidates:
+        if candidate.offset_days is not None and candidate.date_inferred and lead is not None and lead.precision == 1:
+            candidate.event_date = lead.date + timedelta(days=candidate.offset_days)  # from the lead's day
+            candidate.time_precision, candidate.date_inferred = 1, False
     for candidate in candidates:
         if not candidate.actor and claimant and len(candidates) <= 3:
             candidate.actor, candidate.claimed = claimant, True

@@ -186,6 +186,7 @@ CONTEXT_CLAUSE = prefiltered(re.compile(
     r"since (?:the|a|an|its|their|his|her)\b|"
     r"(?:hours|days|weeks|months|a day|a week|a month|two days|two weeks) (?:after|before) (?:the|a|an|its|their)\b|"
     r"(?<=, )after (?:a|an|the|its|their)\b|"
+    r"(?:\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten) (?:days?|weeks?) (?:after|before)\b|"
     r"comes (?:after|as|amid)|following (?:the|a|an|its|their|his|her|last|weeks|days|months)\b)",
     re.I,
 ))

@@ -267,3 +267,12 @@ def test_look_backs_are_not_new_incidents(gazetteer):
         "That attack shaped how the base prepares today."
     )
     assert _rows(gazetteer, text, "2024-01-23") == [("Ain al-Asad Air Base", "2024-01-20", "rocket", None, None)]
+
+
+def test_days_after_dates_a_referred_attack_from_the_lead(gazetteer):
+    text = (
+        "BAGHDAD, Jan 3 -- A US drone strike hit a convoy at Baghdad international airport early on Friday.\n\n"
+        "The operation came five days after US jets bombed militia positions near al-Qaim on the Syrian border."
+    )
+    rows = {r[0]: r[1] for r in _rows(gazetteer, text, "2020-01-03")}
+    assert rows == {"Baghdad International Airport": "2020-01-03", "Al-Qaim": "2019-12-29"}
