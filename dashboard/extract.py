@@ -966,9 +966,10 @@ def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[di
     _weapon_from_story(candidates, _lead_weapon(sentences))
     lead = _lead_date(sentences, article_date, dateline.end() if dateline else 0)
     _date_from_story(candidates, lead)
+    anchor = lead.date if lead is not None and lead.precision == 1 else _first_day(sentences[:2], article_date)
     for candidate in candidates:
-        if candidate.offset_days is not None and candidate.date_inferred and lead is not None and lead.precision == 1:
-            candidate.event_date = lead.date + timedelta(days=candidate.offset_days)  # from the lead's day
+        if candidate.offset_days is not None and anchor and (candidate.event_date is None or candidate.date_inferred):
+            candidate.event_date = anchor + timedelta(days=candidate.offset_days)  # from the story's own day
             candidate.time_precision, candidate.date_inferred = 1, False
     for candidate in candidates:
         if not candidate.actor and claimant and len(candidates) <= 3:
@@ -1067,6 +1068,15 @@ def _weapon_from_story(candidates: list[Candidate], lead_weapon: str) -> None:
         ]
         weapon = before[-1].weapon if before else lead_weapon
         candidate.weapon, candidate.weapon_inferred = weapon, weapon != "unknown"
+
+
+def _first_day(sentences: list[Sentence], article_date: date | None) -> date | None:
+    """Return the first day-precise date the sentences give (a dateline, "said on Tuesday"), or None."""
+    for sentence in sentences:
+        days = [d for d in _dates_in(sentence.text, article_date) if d.precision == 1]
+        if days:
+            return days[0].date
+    return None
 
 
 def _lead_weapon(sentences: list[Sentence]) -> str:
