@@ -567,8 +567,9 @@ def _antecedent(sentence: Sentence, places: ArticlePlaces) -> list[tuple[Mention
         return []
     kinds = ("city", "town", "district") if phrase.group("area") else ("site", "airport", "district")
     earlier = [
-        m for m in places.between(sentence.start - ANTECEDENT_WINDOW, sentence.start)
-        if not m.demonym and m.place.kind in kinds and not (phrase.group("area") and m.place.name in lx.CAPITALS)
+        m for m in places.between(sentence.start - ANTECEDENT_WINDOW, sentence.start + phrase.start())
+        if not m.demonym and m.place.kind in kinds
+        and not (phrase.group("area") in ("town", "village") and m.place.name in lx.CAPITALS)
     ]
     if not earlier:
         return []
@@ -589,6 +590,12 @@ _DAYS_APART = re.compile(
     r"(?i)(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten) "
     r"(?P<unit>days?|weeks?) (?P<dir>after|before)"
 )
+
+
+def _last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """Return the pattern's last match in the text, or None."""
+    matches = list(pattern.finditer(text))
+    return matches[-1] if matches else None
 
 
 def _offset_days(opener: str) -> int | None:
@@ -628,7 +635,9 @@ def _analyse_sentence(sentence: Sentence, places: ArticlePlaces, article_date: d
         rest = Sentence(sentence.start + opener.end(), sentence.end, rest_text, sentence.paragraph)
         referred = [
             c for c in _analyse_part(rest, places, article_date, 0)
-            if specificity(c.place) <= 1 and not _DEFINITE_SITE.fullmatch(c.mention.text)  # named, not "the outpost"
+            if specificity(c.place) <= 1 and not (  # "a similar attack on the outpost": the main place, earlier
+                _DEFINITE_SITE.fullmatch(c.mention.text) and any(m.place == c.place for m in found)
+            )
         ]
         offset = _offset_days(opener.group(0))
         main_date = _sentence_date(main, article_date, len(main.text), skip)
@@ -656,6 +665,11 @@ def _analyse_part(sentence: Sentence, places: ArticlePlaces, article_date: date 
     dated = _sentence_date(sentence, article_date, trigger.start(), skip)
     if lx.HABITUAL.search(text) and not (dated and dated.precision == 1):
         return []
+    apart = _last_match(_DAYS_APART, text[: trigger.start()])
+    if apart and dated and dated.precision == 1 and dated.end <= apart.start():
+        # "... on Thursday, a day after a US drone incinerated their car": the day before that Thursday
+        shifted = dated.date + timedelta(days=_offset_days(apart.group(0)) or 0)
+        dated = DateMention(dated.start, dated.end, dated.text, shifted, 1)
     mentions = places.in_sentence(sentence, ((d.start, d.end) for d in _dates_in(text, article_date)))
     if _REACTION_BEFORE.search(text[: trigger.start()]):
         mentions = [m for m in mentions if m.start > trigger.start()]  # "officials in Najaf condemned the raids"
