@@ -731,13 +731,21 @@ _REACTION_BEFORE = re.compile(
     r"(?:[\w-]+\s+){0,3}$"
 )
 _BACK_REFERENCE = re.compile(r"(?i)\b(?:that|this|the same|those|these)\s+(?:[a-z-]+\s+)?$")
+_YEAR_AFTER = re.compile(r"\bin (?P<year>(?:19|20)\d\d)\b(?![-/])")
 _YEAR_BEFORE = re.compile(r"\b(?P<year>(?:19|20)\d\d)\s+(?:[a-z-]+\s+){0,2}$")
 
 
 def _past_year_event(text: str, trigger: re.Match[str], article_date: date | None) -> bool:
-    """Return True when the attack word names an event of an earlier year ("the 2020 killing of al-Muhandis")."""
+    """Return True when the attack word names an event of an earlier year ("the 2020 killing of al-Muhandis",
+    "after US forces killed bin Laden in Abbottabad in 2011") and no later attack word follows that year."""
+    if article_date is None:
+        return False
     year = _YEAR_BEFORE.search(text[max(0, trigger.start() - 30) : trigger.start()])
-    return bool(year and article_date and int(year["year"]) < article_date.year and not _trigger(text[trigger.end() :]))
+    rest = text[trigger.end() :]
+    if year is None:
+        year = _YEAR_AFTER.search(text, trigger.end(), trigger.end() + 90)
+        rest = text[year.end() :] if year else rest
+    return bool(year and int(year["year"]) < article_date.year and not _trigger(rest))
 
 
 _DRONE_STRIKE = re.compile(r"\b(?:drone|UAV)\s+(?:strike|attack|raid)s?\b", re.I)
@@ -785,10 +793,22 @@ def _attach_followups(sentences: list[Sentence], candidates: dict[int, list[Cand
                 break
             if follow.paragraph != sentences[index].paragraph and not _about_attack(follow.text):
                 break
-            if _context_clause(follow.text) is not None:
-                break  # "The strikes were a response to a series of attacks ...": what follows tells those
+            if _context_clause(follow.text) is not None or _other_attack(candidate, follow.text):
+                break  # "The strikes were a response to ...", "US helicopters responded": another attack
             if not _own_side_victims(candidate, follow.text):
                 _fill_from(candidate, follow)
+
+
+_TOTAL = re.compile(r"(?i)\b(?:in all|in total|altogether|all told|death toll|toll rose|toll reached)\b")
+_RESPONSE = re.compile(r"(?i)\b(?:responded|retaliated|hit back|struck back|returned fire|in response)\b")
+
+
+def _other_attack(candidate: Candidate, text: str) -> bool:
+    """Return True when a follow-up sentence tells a different attack (a response, another weapon family)."""
+    if _RESPONSE.search(text):
+        return True
+    weapon = find_weapon(text)
+    return weapon != "unknown" and candidate.weapon != "unknown" and not weapons_compatible(weapon, candidate.weapon)
 
 
 def _about_attack(text: str) -> bool:
@@ -801,6 +821,8 @@ def _fill_from(candidate: Candidate, follow: Sentence) -> None:
     fatalities, injured = find_casualties(follow.text)
     if candidate.fatalities is None and fatalities is not None:
         candidate.fatalities = fatalities
+    elif fatalities and _TOTAL.search(follow.text):
+        candidate.fatalities = max(candidate.fatalities or 0, fatalities)  # "ten people in all died"
     if candidate.injured is None and injured is not None:
         candidate.injured = injured
     if candidate.weapon == "unknown":
@@ -939,14 +961,13 @@ def _same_incident(a: Candidate, b: Candidate) -> bool:
     nested = (_contains(a.place, b.place) or _contains(b.place, a.place)) and (
         max(specificity(a.place), specificity(b.place)) >= 2 or _km(a.place, b.place) < 15
     )  # a town holds a site in its own district, not every base 40 km out
-    inferred_nearby = (a.date_inferred or b.date_inferred) and _km(a.place, b.place) < 10
-    if not (same_place or nested or inferred_nearby):
+    if not (same_place or nested):
         return False
     if not (weapons_compatible(a.weapon, b.weapon) or a.weapon_inferred or b.weapon_inferred):
         return False
     if a.event_date is None or b.event_date is None:
         return True
-    if (a.date_inferred or b.date_inferred) and (same_place or nested or _km(a.place, b.place) < 10):
+    if a.date_inferred or b.date_inferred:
         return True  # a date borrowed from the story yields to the one this place's own telling gives
     if a.time_precision == 1 and b.time_precision == 1:
         # A region and the town inside it, a night apart ("overnight" vs "early on Tuesday"): one strike.

@@ -168,6 +168,7 @@ HABITUAL = prefiltered(re.compile(
     r"(?:targets?|targeted|attacked|hit|struck|shelled|shot down|intercepted|downed|launched|fired|carried out|"
     r"claimed)|(?:has|have) become|(?:has|have) (?:intensified|stepped up|escalated|expanded)|"
     r"(?:a|the|last|past)\s+(?:few\s+)?(?:weeks?|months?|year) (?:in which|when|during which)|"
+    r"(?:the )?latest in a (?:series|string|wave|spate) of|"
     r"this (?:summer|spring|winter|autumn|year)|since\s+(?:the\s+)?(?:start|beginning|outbreak|\w+ \d{4}))\b",
     re.I,
 ))
@@ -396,7 +397,7 @@ CAPITALS = frozenset({
 LOCATIVE_CUE = re.compile(
     r"(?<!called )(?<!calls )(?<!call )(?<!pressure )"
     r"(?:\b(?:in|inside|at|on|near|outside|over|across|into|around|toward|towards|of|targeted|targeting|hit|struck|"
-    r"attacked|shelled|bombed|rocked|shook)\s+(?:the\s+)?(?:[A-Za-z-]+\s+)?)$",
+    r"attacked|shelled|bombed|rocked|shook)\s+(?:the\s+)?(?:(?!(?:what|which|whose|that)\b)[A-Za-z-]+\s+)?)$",
     re.I,
 )
 PEOPLE_IN = re.compile(
@@ -417,7 +418,8 @@ AREA_AFTER = re.compile(r"^\s*(?:countryside|province|governorate|region|distric
 # "killing a senior commander and two other people", "wounded two soldiers and a contractor"
 _LIST_NUM = r"\d{1,4}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 LIST_PATTERN = prefiltered(re.compile(
-    rf"\b(?P<verb>killing|killed|wounding|wounded|injuring|injured)\s+(?P<a>{_LIST_NUM})\s+[^,.;]{{0,60}}?\s+and\s+"
+    rf"\b(?P<verb>killing|killed|wounding|wounded|injuring|injured)\s+(?P<a>{_LIST_NUM})\s+"
+    rf"(?:(?!\b(?:kill|wound|injur|hurt)\w*)[^,.;]){{0,60}}?\s+and\s+"
     rf"(?:(?P<b>another)|(?P<b2>{_LIST_NUM})\s+(?:other \w+|[a-z]+)\b)",
     re.I,
 ))

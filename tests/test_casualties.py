@@ -29,3 +29,8 @@ from dashboard.casualties import find_casualties
 )
 def test_casualty_phrases(text, expected):
     assert find_casualties(text) == expected
+
+
+def test_a_list_after_wounding_is_not_added_to_the_dead():
+    text = "A drone struck the base, killing a US contractor and wounding five US service members and another contractor."
+    assert find_casualties(text) == (1, 6)
