@@ -32,5 +32,5 @@ def test_casualty_phrases(text, expected):
 
 
 def test_a_list_after_wounding_is_not_added_to_the_dead():
-    text = "A drone struck the base, killing a US contractor and wounding five US service members and another contractor."
+    text = "A drone hit the base, killing a US contractor and wounding five US troops and another contractor."
     assert find_casualties(text) == (1, 6)
