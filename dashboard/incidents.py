@@ -149,12 +149,50 @@ def assign_incidents(reports: pd.DataFrame) -> pd.DataFrame:
             clusters[groups[str(row["location"])]].append(chosen)
             common[id(chosen)] = window
         membership[i] = chosen
+    _absorb_vague([c for c in {id(c): c for c in membership.values()}.values()], membership)
     ids = {}
     for cluster in {id(c): c for c in membership.values()}.values():
         first = min(cluster, key=lambda r: (str(r.get("article_date") or "9999"), str(r["report_id"])))
         ids[id(cluster)] = "i" + hashlib.sha1(str(first["report_id"]).encode()).hexdigest()[:15]
     out["incident_id"] = pd.array([ids[id(membership[i])] for i in range(len(records))], dtype="string")
     return out
+
+
+NEAR_KM = 25.0  # a report placed only "near" a town can be the attack on a site this far from it
+_CELL = 0.25  # degrees: grid cell for finding clusters near a point (25 km < 0.25 degrees of latitude)
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    """Return the grid cell of a point."""
+    return int(lat // _CELL), int(lon // _CELL)
+
+
+def _absorb_vague(clusters: list[list[dict[str, Any]]], membership: dict[int, list[dict[str, Any]]]) -> None:
+    """Merge each cluster told only as "near" a town (geo precision 2) into the one site-precise cluster within
+    NEAR_KM that can be the same event ("a base near Kirkuk" and "K-1 Air Base", same night, same weapon)."""
+    grid: dict[tuple[int, int], list[tuple[float, float, list[dict[str, Any]]]]] = {}
+    for cluster in clusters:
+        precise = next((r for r in cluster if int(r.get("geo_precision") or 3) == 1), None)
+        if precise is not None and not pd.isna(precise.get("latitude")):
+            lat, lon = float(precise["latitude"]), float(precise["longitude"])
+            grid.setdefault(_cell(lat, lon), []).append((lat, lon, cluster))
+    targets: dict[int, list[dict[str, Any]]] = {}
+    for cluster in clusters:
+        if any(int(r.get("geo_precision") or 3) != 2 for r in cluster) or pd.isna(cluster[0].get("latitude")):
+            continue
+        lat, lon = float(cluster[0]["latitude"]), float(cluster[0]["longitude"])
+        y, x = _cell(lat, lon)
+        near = [
+            other for dy in (-1, 0, 1) for dx in (-1, 0, 1) for o_lat, o_lon, other in grid.get((y + dy, x + dx), [])
+            if great_circle((lat, lon), (o_lat, o_lon)).km <= NEAR_KM and all(_compatible(other, r) for r in cluster)
+        ]
+        if len(near) == 1:
+            targets[id(cluster)] = near[0]
+    for cluster in clusters:
+        if id(cluster) in targets:
+            targets[id(cluster)].extend(cluster)
+    for index, cluster in membership.items():
+        membership[index] = targets.get(id(cluster), cluster)
 
 
 def _most_common(values: list[Any], skip: tuple[Any, ...] = ("", "unknown", None)) -> Any:

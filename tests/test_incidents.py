@@ -108,3 +108,19 @@ def test_sample_corpus_keeps_attacks_on_one_base_on_different_days_apart(corpus_
     assert {"2024-07-16", "2024-08-05"} <= {k[:10] for k in asad}
     july, august = (set().union(*(by_key[k] for k in asad if k.startswith(d))) for d in ("2024-07-16", "2024-08-05"))
     assert july and august and not (july & august)
+
+
+KIRKUK = ("Kirkuk", 35.4681, 44.3922)
+K1 = ("K-1 Air Base", 35.5125, 44.2842)
+
+
+def test_a_report_near_a_town_joins_the_site_attack_nearby():
+    reports = assign_incidents(table([
+        report(1, "a", place=K1, weapon="rocket"),
+        report(2, "b", place=KIRKUK, weapon="rocket", geo_precision=2),
+        report(3, "c", place=KIRKUK, weapon="drone", geo_precision=2),  # another weapon family: another event
+        report(4, "d", place=HARIR, weapon="rocket", geo_precision=2),  # 120 km away
+    ]))
+    ids = list(reports["incident_id"])
+    assert ids[0] == ids[1]
+    assert len({ids[0], ids[2], ids[3]}) == 3
