@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,7 +16,7 @@ from geopy.distance import great_circle
 from dashboard import lexicon as lx
 from dashboard.casualties import find_casualties
 from dashboard.dates import DateMention, find_dates
-from dashboard.geocode import Gazetteer
+from dashboard.geocode import Gazetteer, MentionIndex
 from dashboard.incidents import weapons_compatible
 from dashboard.schema import REPORT_COLUMNS, REPORT_DTYPES, Mention, Place
 
@@ -258,6 +257,9 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
     for mention in mentions:
         if mention.demonym or mention.start >= cut:
             continue
+        if mention.place.kind == "country" and (
+                mention.text in _US_FORMS or _ADJECTIVE_USE.match(sentence, mention.end)):
+            continue  # "a small U.S. logistics outpost", "US forces": the country is an adjective
         if not any(start <= mention.start < end for start, end in clauses):
             continue
         if kept and any(start < mention.start < end for start, end in appositions):
@@ -379,10 +381,16 @@ _CARRIED_MUNITION = re.compile(
 
 
 @lru_cache(maxsize=8192)
+def _weapons_in(text: str) -> tuple[tuple[int, str], ...]:
+    """Return (offset, weapon) for each weapon the text names (cached: asked about with several positions)."""
+    clean = _mask(_mask(_mask(text, _AIR_DEFENCE), _WEAPON_AS_OBJECT), _CARRIED_MUNITION)
+    return tuple((m.start(), lx.WEAPON_PATTERNS[int(m.lastgroup[1:])][0]) for m in _WEAPON_ANY.finditer(clean))
+
+
+@lru_cache(maxsize=8192)
 def find_weapon(text: str, position: int | None = None) -> str:
     """Return the weapon named in the text (nearest to position when several), or 'unknown'."""
-    clean = _mask(_mask(_mask(text, _AIR_DEFENCE), _WEAPON_AS_OBJECT), _CARRIED_MUNITION)
-    found = [(m.start(), lx.WEAPON_PATTERNS[int(m.lastgroup[1:])][0]) for m in _WEAPON_ANY.finditer(clean)]
+    found = list(_weapons_in(text))
     if not found:
         return "unknown"
     if position is None:
@@ -470,6 +478,18 @@ _SPEECH_BEFORE = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
+def _range_before(text: str, start: int) -> bool:
+    """Return True when the text before start ends like a range opener ("since", "between") (cached)."""
+    return _RANGE_BEFORE.search(text[:start]) is not None
+
+
+@lru_cache(maxsize=8192)
+def _speech_before(text: str, start: int) -> bool:
+    """Return True when the text before start ends like a speech verb ("said on") (cached)."""
+    return _SPEECH_BEFORE.search(text[:start]) is not None
+
+
 def _sentence_date(sentence: Sentence, article_date: date | None, anchor: int, skip: int = 0,
                    window: tuple[int, int] | None = None) -> DateMention | None:
     """Return the event date of the sentence (or of its window) nearest the anchor, a day-precise one first.
@@ -481,11 +501,11 @@ def _sentence_date(sentence: Sentence, article_date: date | None, anchor: int, s
     low, high = window or (0, len(sentence.text))
     usable = [
         d for d in _dates_in(sentence.text, article_date)
-        if max(skip, low) <= d.start < min(cut, high) and not _RANGE_BEFORE.search(sentence.text[: d.start])
+        if max(skip, low) <= d.start < min(cut, high) and not _range_before(sentence.text, d.start)
         and not _RANGE_START.match(d.text)
         and (article_date is None or d.date <= article_date)
     ]
-    events = [d for d in usable if not _SPEECH_BEFORE.search(sentence.text[: d.start])]
+    events = [d for d in usable if not _speech_before(sentence.text, d.start)]
     if events:
         best = min(d.precision for d in events)
         return _nearest(((d.start, d) for d in events if d.precision == best), anchor)
@@ -517,23 +537,25 @@ class ArticlePlaces:
 
     def __init__(self, text: str, gazetteer: Gazetteer, dateline_end: int) -> None:
         self.text, self.gazetteer, self.dateline_end = text, gazetteer, dateline_end
-        self._mentions: list[Mention] | None = None
-        self._starts: list[int] = []
+        self._index: MentionIndex | None = None
+
+    @property
+    def index(self) -> MentionIndex:
+        """Return the article's mention index (the gazetteer scans the masked text on first use)."""
+        if self._index is None:
+            masked = _place_text(self.text)
+            masked = " " * self.dateline_end + masked[self.dateline_end :]
+            self._index = self.gazetteer.mention_index(masked)
+        return self._index
 
     @property
     def mentions(self) -> list[Mention]:
-        """Return every place mention of the article in text order (computed on first use)."""
-        if self._mentions is None:
-            masked = _place_text(self.text)
-            masked = " " * self.dateline_end + masked[self.dateline_end :]
-            self._mentions = sorted(self.gazetteer.find_mentions(masked), key=lambda m: m.start)
-            self._starts = [m.start for m in self._mentions]
-        return self._mentions
+        """Return every place mention of the article in text order."""
+        return self.index.between(0, len(self.text) + 1)
 
     def between(self, start: int, end: int) -> list[Mention]:
-        """Return the mentions that start in [start, end), found by bisection (long articles stay linear)."""
-        mentions = self.mentions
-        return mentions[bisect_left(self._starts, start) : bisect_left(self._starts, end)]
+        """Return the mentions that start in [start, end); names are resolved only in the ranges asked for."""
+        return self.index.between(start, end)
 
     def in_sentence(self, sentence: Sentence, blanks: Iterable[tuple[int, int]] = ()) -> list[Mention]:
         """Return the mentions inside a sentence, offsets relative to it, skipping the blanked spans."""
@@ -1062,9 +1084,10 @@ def _attributive_country(sentence: Sentence, mention: Mention) -> bool:
         return False
     if lx.LOCATIVE_CUE.search(sentence.text[max(0, mention.start - 30) : mention.start]):
         return False
-    return mention.text in ("US", "U.S.", "UK", "U.K.") or bool(_ADJECTIVE_USE.match(sentence.text, mention.end))
+    return mention.text in _US_FORMS or bool(_ADJECTIVE_USE.match(sentence.text, mention.end))
 
 
+_US_FORMS = ("US", "U.S.", "U.S", "UK", "U.K.", "U.K")
 _ADJECTIVE_USE = re.compile(
     r"\s+(?:forces|troops|personnel|officials?|soldiers|service ?members|military|government|army|air force|navy|"
     r"contractors?|citizens?|nationals?|diplomats?|embassy|authorities|sources|officers?|marines|special forces)\b"

@@ -153,7 +153,7 @@ IRREALIS = prefiltered(re.compile(
     r"respond(?:ing)? to|reserv\w+ the right|protect\w*\b[^.;]{0,40}\bfrom|"
     r"(?:for|of|against|from|stop|avoid|accused of|responsible for)\s+(?:\w+\s+)?(?=\w+ing\b)|"
     r"(?:pause|halt|suspen\w+|stop|end|cessation|resum\w+|wave|campaign|string|spate)\s+(?:in|of|to)?\s*"
-    r"(?:their|its|the|such)?\s*(?=(?:\w+\s+)?(?:attacks?|strikes?|operations?)\b))",
+    r"(?:their|its|the|such)?\s*(?=(?:\w+\s+)?(?:attacks?|strikes?|operations?)\b))\b",  # not "Mayadin"
     re.I,
 ))
 # Counted or habitual mentions: many attacks summarised, not one incident.
@@ -182,7 +182,7 @@ NEGATED = prefiltered(re.compile(
 # Clause openers after which places are context (a cause, a comparison, a reaction).
 CONTEXT_CLAUSE = prefiltered(re.compile(
     r"\b(?:in (?:retaliation|response|revenge) (?:for|to)|as (?:a )?(?:retaliation|response|revenge) (?:for|to)|"
-    r"(?:its|a|the|their|his|her) (?:response|retaliation|answer|reply) (?:to|for)|retaliation for|"
+    r"(?:its|a|the|their|his|her) (?:[\w-]+ )?(?:response|retaliation|answer|reply) (?:to|for)|retaliation for|"
     r"amid|in solidarity with|in support of|support (?:for|to)|backing (?:for|of)|over (?:the )?(?:war|conflict) in|"
     r"in protest (?:at|against|over)|to avenge|because of|due to|came (?:after|as|days|hours|a day|a week)|"
     r"since (?:the|a|an|its|their|his|her)\b|"
