@@ -281,9 +281,9 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
         if mention.place.name in lx.CAPITALS and not (lx.LOCATIVE_CUE.search(before) or _ATTACK_NOUN.match(after)):
             continue  # "a message to Washington", "coordinated by Tehran" (but "the Erbil attack")
         near = bool(lx.NEAR_BEFORE.search(before))
-        if level == 1 and mention.place.kind in ("city", "town") and not kept and (
-                _SURROUNDINGS.search(before) or _SURROUNDINGS_AFTER.search(after)):
-            near = True  # "the countryside of Albu Kamal": near the town (precision 2), not its whole province
+        if level == 1 and mention.place.kind in ("city", "town") and (_AREA_AFTER_TOWN.search(after) or (
+                not kept and (_SURROUNDINGS.search(before) or _SURROUNDINGS_AFTER.search(after)))):
+            near = True  # "the countryside of Albu Kamal", "the al-Qaim border region": near the town
         elif level < 3 and (lx.AREA_AFTER.search(after) or lx.AREA_BEFORE.search(before)):
             mention = Mention(mention.text, mention.start, mention.end, _as_area(mention.place), mention.demonym)
         kept.append((mention, near))
@@ -306,7 +306,8 @@ def _people_in(before: str) -> bool:
 
 
 _SURROUNDINGS = re.compile(r"(?i)\b(?:countryside|outskirts|villages|desert|area) of (?:the )?$")
-_SURROUNDINGS_AFTER = re.compile(r"(?i)^\s*(?:countryside|outskirts|area|desert)\b")
+_SURROUNDINGS_AFTER = re.compile(r"(?i)^\s*(?:countryside|outskirts|desert)\b")
+_AREA_AFTER_TOWN = re.compile(r"(?i)^\s*(?:area|border (?:region|area))\b")  # "the Jurf al-Sakhar area"
 
 
 def _as_area(place: Place) -> Place:
@@ -696,6 +697,9 @@ def _analyse_part(sentence: Sentence, places: ArticlePlaces, article_date: date 
     if _REACTION_BEFORE.search(text[: trigger.start()]):
         mentions = [m for m in mentions if m.start > trigger.start()]  # "officials in Najaf condemned the raids"
     kept = _event_mentions(text, mentions)
+    if len(kept) == 1 and specificity(kept[0][0].place) >= 3 and _DEFINITE_SITE.match(text):
+        site = _antecedent(sentence, places)  # "The base, in Anbar province, was also targeted"
+        kept = site if site and _contains(kept[0][0].place, site[0][0].place) else kept
     if not kept:
         if _BACK_REFERENCE.search(text[: trigger.start()]) and not _trigger(text[trigger.end() :]):
             return []  # "That attack shaped how the base prepares": a look back at an incident told already

@@ -135,6 +135,7 @@ SUB_EVENT_BY_WEAPON: dict[str, tuple[str, str]] = {
 TRIGGER = prefiltered(re.compile(
     r"\b(?:attack(?:s|ed|ing)?|assault(?:s|ed)?|(?:air-?)?strikes?|struck|striking|(?-i:hit(?:s|ting)?|HIT(?:S|TING)?)|"
     r"targeted|targeting|salvos?|barrages?|volleys?|incinerat(?:ed|ing)|obliterat(?:ed|ing)|"
+    r"(?<=[a-z] )(?:fires|launches|shells|pounds)(?= (?:[\w-]+ ){0,5}?(?:rockets?|missiles?|drones?|mortars?|shells))|"
     r"launched|fired|firing|fell(?=\s+(?:inside|on|near|close|short|within|outside|in(?:to)? (?:the|an?) ))|landed|"
     r"shell(?:ed|ing)|bomb(?:ed|ing|ardment|ardments)|shot down|intercept(?:ed|ion|s)?|downed|destroyed|"
     r"explo(?:ded|sion|sions|sive)|blasts?|impact(?:ed|s)?|(?<!the )(?<!The )(?:killed|wounded|injured)|killing|"
@@ -168,7 +169,7 @@ HABITUAL = prefiltered(re.compile(
     r"(?:targets?|targeted|attacked|hit|struck|shelled|shot down|intercepted|downed|launched|fired|carried out|"
     r"claimed)|(?:has|have) become|(?:has|have) (?:intensified|stepped up|escalated|expanded)|"
     r"(?:a|the|last|past)\s+(?:few\s+)?(?:weeks?|months?|year) (?:in which|when|during which)|"
-    r"(?:the )?latest in a (?:series|string|wave|spate) of|"
+    r"(?:the )?latest (?:in|of) (?:a (?:series|string|wave|spate) of|more than|over|dozens|scores|hundreds)|"
     r"this (?:summer|spring|winter|autumn|year)|since\s+(?:the\s+)?(?:start|beginning|outbreak|\w+ \d{4}))\b",
     re.I,
 ))
