@@ -914,15 +914,30 @@ _FOLLOWING = re.compile(
 )
 
 
+def _heading_date(text: str, article_date: date | None) -> DateMention | None:
+    """Return the date a sentence that is nothing but a date ("TUESDAY.", "Monday, Aug. 5:") gives, or None."""
+    if len(text) > 40:
+        return None
+    days = [d for d in _dates_in(text, article_date) if d.precision == 1]
+    rest = re.sub(r"[\W\d_]+", "", text[: days[0].start] + text[days[-1].end :]) if days else text
+    return days[-1] if days and len(rest) <= 3 else None
+
+
 def _sentence_date_anywhere(sentences: list[Sentence], index: int, article_date: date | None) -> DateMention | None:
-    """Return a date stated in the previous sentence of the same paragraph, if that sentence is about the event."""
-    if index == 0 or sentences[index - 1].paragraph != sentences[index].paragraph:
-        return None
-    previous = sentences[index - 1]
-    if not _trigger(previous.text):
-        return None
-    dated = _sentence_date(previous, article_date, len(previous.text))
-    return dated if dated is not None and dated.precision == 1 else None
+    """Return the day an earlier sentence of the same paragraph gives: a heading ("TUESDAY.") or an attack
+    sentence's date; undated attack sentences in between are passed over ("Rockets were fired at two bases.")."""
+    for previous in reversed(sentences[max(0, index - 3) : index]):
+        if previous.paragraph != sentences[index].paragraph:
+            return None
+        heading = _heading_date(previous.text, article_date)
+        if heading is not None:
+            return heading  # a round-up's "TUESDAY." or "Jan. 20 -" line dates what follows
+        if not _trigger(previous.text):
+            return None
+        dated = _sentence_date(previous, article_date, len(previous.text))
+        if dated is not None:
+            return dated if dated.precision == 1 else None
+    return None
 
 
 def _article_claims(sentences: list[Sentence]) -> str:

@@ -276,3 +276,13 @@ def test_days_after_dates_a_referred_attack_from_the_lead(gazetteer):
     )
     rows = {r[0]: r[1] for r in _rows(gazetteer, text, "2020-01-03")}
     assert rows == {"Baghdad International Airport": "2020-01-03", "Al-Qaim": "2019-12-29"}
+
+
+def test_round_up_day_headings_date_the_lines_below(gazetteer):
+    text = (
+        "Week in review.\n\nTUESDAY. US aircraft struck bunkers in the Deir ez-Zor area, the Pentagon said.\n\n"
+        "WEDNESDAY. Rockets were fired at two bases in the north-east. At the Conoco gas field site, three US "
+        "service members suffered minor injuries."
+    )
+    dates = {r[0]: r[1] for r in _rows(gazetteer, text, "2022-08-26")}
+    assert dates == {"Deir ez-Zor": "2022-08-23", "Conoco gas field": "2022-08-24"}
