@@ -1039,6 +1039,7 @@ def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[di
     _carry_dates(sentences, by_sentence, article_date)
     claimant = _article_claims(sentences)
     candidates = [c for index in sorted(by_sentence) for c in by_sentence[index]]
+    _weapon_from_previous_sentence(sentences, by_sentence)
     _weapon_from_story(candidates, _lead_weapon(sentences))
     lead = _lead_date(sentences, article_date, dateline.end() if dateline else 0)
     _date_from_story(candidates, lead)
@@ -1129,6 +1130,19 @@ def _lead_date(sentences: list[Sentence], article_date: date | None, dateline_en
                 return dated
             spoken = spoken or (dated if dated and dated.precision == 3 else None)
     return spoken
+
+
+def _weapon_from_previous_sentence(sentences: list[Sentence], candidates: dict[int, list[Candidate]]) -> None:
+    """Give weaponless candidates the weapon of the attack sentence just before theirs in the paragraph
+    ("Rockets were fired at two bases. At the Conoco gas field site, three service members were hurt.")."""
+    for index, own in candidates.items():
+        if index == 0 or sentences[index - 1].paragraph != sentences[index].paragraph or index - 1 in candidates:
+            continue
+        previous = sentences[index - 1].text
+        weapon = find_weapon(previous) if _trigger(previous) else "unknown"
+        for candidate in own:
+            if candidate.weapon == "unknown" and weapon != "unknown":
+                candidate.weapon, candidate.weapon_inferred = weapon, True
 
 
 def _weapon_from_story(candidates: list[Candidate], lead_weapon: str) -> None:

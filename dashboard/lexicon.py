@@ -320,7 +320,7 @@ _NUM = (
 )
 _QUAL = r"(?:(?:at least|more than|over|some|about|around|nearly|up to|roughly|as many as)\s+)?"
 _WHO = (
-    r"(?:(?!and\b)[\w.'-]+\s+){0,4}?(?:people|persons|civilians|soldiers|troops|service ?members|servicemen|"
+    r"(?:(?!and\b|\d)[\w.'-]+\s+){0,4}?(?:people|persons|civilians|soldiers|troops|service ?members|servicemen|"
     r"personnel|"
     r"members|fighters|militants|contractors|reservists|guards|officers|workers|staff|commanders?|"
     r"civilian|soldier|service ?member|contractor|fighter|militant|child(?:ren)?|women|men|others|"
@@ -331,7 +331,8 @@ KILLED_PATTERNS: list[re.Pattern[str]] = [
     re.compile(rf"\b(?:killing|killed|claiming the lives of|left)\s+{_QUAL}{_NUM}\b"
                r"(?!(?:\s+(?!and\b)[\w-]+){0,3}?\s+(?:injur|wound|hurt))",
                re.I),
-    re.compile(rf"\b{_QUAL}{_NUM}\s+{_WHO}\s*(?:in all\s+|in total\s+|altogether\s+)?"
+    re.compile(rf"\b{_QUAL}{_NUM}\s+{_WHO}\s*(?:,\s(?:including|among them)\s[^,.;]{{1,40}},\s*)?"
+               r"(?:in all\s+|in total\s+|altogether\s+)?"
                r"(?:were|was|have been|had been|being)?\s*(?:killed|dead|died|"
                r"slain|lost their lives|martyred)\b", re.I),
     re.compile(rf"\b{_QUAL}{_NUM}\s+(?:deaths|fatalities|dead)\b", re.I),

@@ -34,3 +34,8 @@ def test_casualty_phrases(text, expected):
 def test_a_list_after_wounding_is_not_added_to_the_dead():
     text = "A drone hit the base, killing a US contractor and wounding five US troops and another contractor."
     assert find_casualties(text) == (1, 6)
+
+
+def test_counts_with_an_aside_and_a_speaker_before_them():
+    text = "A government spokesman said 16 people, including civilians, were killed and 25 wounded."
+    assert find_casualties(text) == (16, 25)
