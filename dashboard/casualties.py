@@ -65,6 +65,12 @@ _KILLED_WITH = re.compile(
 )
 
 
+# "wounded a US service member and other coalition members": a lower bound, not the figure.
+_AND_OTHERS = re.compile(
+    r"(?i)(?:(?!\b(?:kill|wound|injur|hurt|dead|died))[^,.;]){0,40}?\band (?:other|several|many|dozens|scores)\b"
+)
+
+
 def _number(text: str) -> int:
     """Return the integer a numeral or number word stands for."""
     text = text.lower()
@@ -81,6 +87,7 @@ def _max_count(patterns: list[re.Pattern[str]], text: str) -> int | None:
     counts = [
         _number(m.group("num")) for p in patterns for m in p.finditer(text)
         if not _NEGATED_COUNT.search(text[max(0, m.start("num") - 12) : m.start("num")])
+        and not _AND_OTHERS.match(text, m.end("num"))
     ]
     counts = [c for c in counts if 0 < c < 5000]
     return max(counts) if counts else None

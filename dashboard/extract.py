@@ -728,8 +728,9 @@ def _analyse_part(sentence: Sentence, places: ArticlePlaces, article_date: date 
             claimed=claimed,
             target=find_target(text, actor, mention.place),
             outcome=outcome,
-            fatalities=fatalities if len(kept) == 1 else None,
-            injured=injured if len(kept) == 1 else None,
+            # Several places: only a stated "none" ("causing no casualties") holds for each of them.
+            fatalities=fatalities if len(kept) == 1 or fatalities == 0 else None,
+            injured=injured if len(kept) == 1 or injured == 0 else None,
         )
         if dated is None:  # "The operation came five days after US jets bombed al-Qaim"
             candidate.offset_days = _offset_days(text[: trigger.start()])

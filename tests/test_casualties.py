@@ -39,3 +39,8 @@ def test_a_list_after_wounding_is_not_added_to_the_dead():
 def test_counts_with_an_aside_and_a_speaker_before_them():
     text = "A government spokesman said 16 people, including civilians, were killed and 25 wounded."
     assert find_casualties(text) == (16, 25)
+
+
+def test_a_count_followed_by_and_others_is_a_lower_bound():
+    text = "The attack killed a civilian contractor and wounded a US service member and other coalition members."
+    assert find_casualties(text) == (1, None)
