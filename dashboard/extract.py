@@ -575,6 +575,7 @@ class ArticlePlaces:
 _DEFINITE_SITE = re.compile(
     r"\b(?:the|that|this)\s+(?:same\s+|sprawling\s+|desert\s+|US\s+|American\s+|coalition\s+)?"
     r"(?:base|air ?base|airfield|air field|garrison|outpost|compound|installation|embassy|camp|facility|"
+    r"prison|jail|checkpoint|border crossing|airport|"
     r"(?P<area>area|town|city|district|village))\b",
     re.I,
 )
@@ -796,8 +797,9 @@ def _event_weapon(clause: str, position: int | None, actor: str, place_at: int |
 
 def _coarse_only(text: str, kept: list[tuple[Mention, bool]], dated: DateMention | None) -> list[tuple[Mention, bool]]:
     """Return region/country mentions that stand for one incident's location (else none)."""
-    if len(kept) > 1 or not dated or dated.precision != 1:
-        return []
+    province = kept[0][0].place.kind in ("admin1", "admin2") if kept else False
+    if len(kept) > 1 or (dated is None and not province) or (dated is not None and dated.precision != 1):
+        return []  # "missiles hit gatherings in Idlib province" stands; "attacks in Syria" needs its day
     mention, near = kept[0]
     if not _LOCATIVE_BEFORE.search(text[max(0, mention.start - 20) : mention.start]):
         return []
