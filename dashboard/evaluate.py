@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import platform
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,6 +15,7 @@ import pandas as pd
 from geopy.distance import great_circle
 
 from dashboard import REPO_DIR
+from dashboard import lexicon as lx
 from dashboard.articles import load_articles
 from dashboard.extract import extract_reports
 from dashboard.geocode import Gazetteer, load_gazetteer
@@ -37,6 +39,8 @@ class Scores:
     geo_n: int = 0
     weapon_ok: int = 0
     casualties_ok: int = 0
+    outcome_ok: int = 0
+    actor_ok: int = 0
     articles: int = 0
     misses: list[str] = field(default_factory=list)
     false_positives: list[str] = field(default_factory=list)
@@ -64,6 +68,8 @@ class Scores:
             "geo accuracy @5 km": self.ratio(self.geo_ok, self.geo_n),
             "weapon accuracy": self.ratio(self.weapon_ok, self.matched),
             "casualty accuracy": self.ratio(self.casualties_ok, self.matched),
+            "outcome accuracy": self.ratio(self.outcome_ok, self.matched),
+            "actor accuracy": self.ratio(self.actor_ok, self.matched),
             **grouping,
         }
 
@@ -96,6 +102,20 @@ def _find_article(gold: dict[str, Any], articles: pd.DataFrame) -> pd.Series | N
         titled = rows[rows["title"].str.strip() == str(gold["title"]).strip()]
         rows = titled if len(titled) else rows
     return rows.iloc[0] if len(rows) else None
+
+
+_US = re.compile(r"^(?:the )?(?:U\.?S\.?|US|American|United States|Washington)(?: military| forces)?$", re.I)
+
+
+def canonical_actor(name: Any) -> str:
+    """Return an actor's canonical name (the lexicon's, so "US military" = "US forces"), '' when unnamed."""
+    text = "" if name is None or (isinstance(name, float) and pd.isna(name)) else str(name).strip()
+    if text.lower() in ("unknown", "unidentified", "unclaimed", "none"):
+        return ""
+    if _US.match(text):
+        return "US forces"
+    found = next((canonical for canonical, pattern in lx.ACTOR_PATTERNS if pattern.search(text)), None)
+    return found or text.lower()
 
 
 def _casualty_equal(gold: Any, predicted: Any) -> bool:
@@ -152,6 +172,8 @@ def score_article(gold: dict[str, Any], predicted: list[dict[str, Any]], scores:
             scores.weapon_ok += 1
         else:
             problems.append(f"weapon {p['weapon']} != {g.get('weapon')}")
+        scores.outcome_ok += str(p.get("outcome") or "unknown") == str(g.get("outcome") or "unknown")
+        scores.actor_ok += canonical_actor(p.get("actor")) == canonical_actor(g.get("actor"))
         ok = _casualty_equal(g.get("fatalities"), p["fatalities"]) and _casualty_equal(g.get("injured"), p["injured"])
         if ok:
             scores.casualties_ok += 1

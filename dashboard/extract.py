@@ -120,7 +120,13 @@ _AIR_DEFENCE = lx.prefiltered(re.compile(
 _US_STRIKES = lx.prefiltered(
     re.compile(r"\b(?:U\.?S\.?|US|American|United States|Israeli|Turkish)\s+(?:air\s?)?strikes?\b")
 )
-_PASSIVE_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
+# "attacked by X", "claimed by X" name the actor; "facilities used by X" names the target.
+_PASSIVE_BY = re.compile(
+    r"\b(?:attacked|hit|struck|targeted|launched|fired|claimed|carried out|conducted|killed|wounded|injured|"
+    r"shelled|bombed|downed|ordered|sent|flown|operated|blamed on|attributed to|(?:was|were) by)\s+"
+    r"(?:\w+\s+)?(?:by\s+)?(?:the\s+)?$",
+    re.I,
+)
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|inside|on|at|across|over|near|targeting|struck|hit)\s+(?:the\s+)?(?:[A-Z][\w-]+'s\s+)?"
     r"(?:(?:far |remote )?(?:north|south|east|west|central|northern|southern|eastern|western|"
@@ -442,7 +448,8 @@ def find_actor(sentence: str, trigger_at: int) -> tuple[str, bool]:
         us = _US_STRIKES.search(sentence)
         return (_state_actor(us.group(0)), False) if us else ("", claimed)
     for start, name in found:
-        if _PASSIVE_BY.search(sentence[max(0, start - 12) : start]):
+        if _PASSIVE_BY.search(sentence[max(0, start - 40) : start]) and re.search(
+                r"(?i)\b(?:by|on|to)\s+(?:the\s+)?$", sentence[max(0, start - 12) : start]):
             return name, claimed
     before = [name for start, name in found if start < trigger_at]
     us = _US_STRIKES.search(sentence)
@@ -1051,6 +1058,7 @@ def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[di
         if candidate.offset_days is not None and anchor and (candidate.event_date is None or candidate.date_inferred):
             candidate.event_date = anchor + timedelta(days=candidate.offset_days)  # from the story's own day
             candidate.time_precision, candidate.date_inferred = 1, False
+    _actor_from_story(candidates)
     for candidate in candidates:
         if not candidate.actor and claimant and len(candidates) <= 3:
             candidate.actor, candidate.claimed = claimant, True
@@ -1133,6 +1141,16 @@ def _lead_date(sentences: list[Sentence], article_date: date | None, dateline_en
                 return dated
             spoken = spoken or (dated if dated and dated.precision == 3 else None)
     return spoken
+
+
+def _actor_from_story(candidates: list[Candidate]) -> None:
+    """Give actorless airstrikes the actor of the last airstrike told before them ("The strikes hit ...")."""
+    for index, candidate in enumerate(candidates):
+        if candidate.actor or candidate.weapon != "airstrike":
+            continue
+        before = [c for c in candidates[:index] if c.actor and c.weapon == "airstrike" and not c.cause_clause]
+        if before:
+            candidate.actor = before[-1].actor
 
 
 def _weapon_from_previous_sentence(sentences: list[Sentence], candidates: dict[int, list[Candidate]]) -> None:

@@ -241,8 +241,9 @@ ACTORS: list[tuple[str, str]] = [
     ("Hamas", r"Hamas"),
     ("Syrian Democratic Forces", r"Syrian Democratic Forces|SDF"),
     ("PKK", r"Kurdistan Workers'? Party|PKK"),
-    ("US forces", r"(?:U\.?S\.?|US|American|United States)(?:-led)? (?:forces|military|troops|warplanes|"
-     r"aircraft|jets|bombers|drones?|Central Command|Air Force|Army)|CENTCOM|Central Command|Pentagon"),
+    ("US forces", r"(?:U\.?S\.?|US|American|United States)(?:-led)? (?:[A-Z]+-\d+[A-Z]?s? )?(?:fighter )?"
+     r"(?:forces|military|troops|warplanes|aircraft|jets|bombers|drones?|Central Command|Air Force|Army)|"
+     r"CENTCOM|Central Command|Pentagon|B-1B?s?|B-52s?|AC-130s?|MQ-9s?|F-15Es?|A-10s?"),
     ("Israel", r"Israeli (?:military|forces|army|air force|warplanes|jets|drones?)|IDF"),
     ("Turkey", r"Turkish (?:military|forces|army|air force|warplanes|jets|drones?)"),
     ("Iran", r"Iranian (?:military|forces|missiles?|drones?)"),
