@@ -425,10 +425,17 @@ _BEFORE_IMPACT = lx.prefiltered(re.compile(
 ))
 
 
+# "no damage was reported", "without causing casualties": words of harm that say nothing landed.
+_NO_HARM = re.compile(
+    r"(?i)\b(?:no|without(?: causing)?|neither|nor|caused no)\s+(?:\w+\s+)?(?:damage|injur\w*|casualt\w*|deaths?)"
+    r"(?:\s+(?:or|and|nor)\s+(?:damage|injur\w*|casualt\w*|deaths?))?(?:\s+(?:was|were)\s+(?:\w+\s+)?reported)?"
+)
+
+
 @lru_cache(maxsize=4096)
 def find_outcome(text: str) -> str:
     """Return 'impact' when anything hit, else 'intercepted' when it was stopped, else 'unknown'."""
-    rest = _mask(_mask(text, _BEFORE_IMPACT), lx.OUTCOME_INTERCEPTED)
+    rest = _mask(_mask(_mask(text, _BEFORE_IMPACT), lx.OUTCOME_INTERCEPTED), _NO_HARM)
     if lx.OUTCOME_IMPACT.search(rest):
         return "impact"
     if lx.OUTCOME_INTERCEPTED.search(text):
@@ -1239,6 +1246,9 @@ def _report_row(article: Mapping[str, Any], candidate: Candidate, article_date: 
     if article_date and event_date and event_date > article_date:
         event_date, precision = article_date, 3
     event_type, sub_event_type = lx.SUB_EVENT_BY_WEAPON[candidate.weapon]
+    outcome = candidate.outcome
+    if outcome == "unknown" and (candidate.weapon == "airstrike" or candidate.actor in _STATE_ACTORS):
+        outcome = "impact"  # a state's strike is told when it hit; interceptions are said
     sentence = candidate.sentence
     article_id = str(article.get("article_id") or "")
     report_key = f"{article_id}|{sentence.start}|{candidate.place.name}"
@@ -1257,7 +1267,7 @@ def _report_row(article: Mapping[str, Any], candidate: Candidate, article_date: 
         "actor": candidate.actor,
         "claimed": candidate.claimed,
         "target": candidate.target,
-        "outcome": candidate.outcome,
+        "outcome": outcome,
         "fatalities": candidate.fatalities,
         "injured": candidate.injured,
         "location": place.name,

@@ -287,7 +287,8 @@ TARGETS: list[tuple[str, re.Pattern[str]]] = [
 
 OUTCOME_INTERCEPTED = prefiltered(re.compile(
     r"\b(?:intercept(?:ed|ion|s)?|shot down|downed|brought down|thwarted|foiled|destroyed (?:in (?:the )?air|"
-    r"mid-?air|before)|neutrali[sz]ed|engaged by air defen[cs]es|failed to reach|crashed (?:short|outside))\b",
+    r"mid-?air|before)|neutrali[sz]ed|engaged by air defen[cs]es|failed to reach|crashed (?:short|outside)|"
+    r"(?:drones?|UAVs?|missiles?|rockets?|projectiles?)(?: \w+)? (?:was |were )?destroyed)\b",
     re.I,
 ))
 OUTCOME_IMPACT = prefiltered(re.compile(

@@ -69,6 +69,8 @@ def test_casualty_phrases(text, expected):
         ("A rocket struck a hangar and caused damage.", "impact"),
         ("Two missiles were intercepted but a third hit the runway.", "impact"),
         ("Rockets were fired towards the base.", "unknown"),
+        ("A drone was launched at the base; no damage was reported.", "unknown"),
+        ("One drone was destroyed before it reached the base.", "intercepted"),
     ],
 )
 def test_outcome_intercepted_vs_impact(text, expected):
