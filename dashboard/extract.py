@@ -293,10 +293,17 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
         elif level < 3 and (lx.AREA_AFTER.search(after) or lx.AREA_BEFORE.search(before)):
             mention = Mention(mention.text, mention.start, mention.end, _as_area(mention.place), mention.demonym)
         kept.append((mention, near))
+    if len(kept) > 1:  # "facilities south of Baghdad, including one in the Jurf al-Sakhar area": Baghdad locates
+        located = [(m, n) for m, n in kept if not _COMPASS_OF.search(sentence[max(0, m.start - 40) : m.start])]
+        kept = located or kept
     return _drop_containers(kept)
 
 
 _POSSESSIVE_END = re.compile(r"'s\s*$")
+_COMPASS_OF = re.compile(
+    r"(?i)\b(?:\d+\s*(?:km|kilomet(?:er|re)s|miles)\s+)?(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?"
+    r"\s+of\s+(?:the\s+)?(?:capital\s+)?$"
+)
 _ATTACK_NOUN = re.compile(r"\s+(?:[a-z]+\s+)?(?:attack|strike|bombing|blast|explosion|raid)s?\b")
 _NAME_LIST_END = re.compile(r"[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?\s+(?:and|or)\s+$")
 _PEOPLE_IN_ENDS = ("in", "of", "the", "and", "or")
@@ -596,6 +603,11 @@ _DEFINITE_SITE = re.compile(
 ANTECEDENT_WINDOW = 700  # characters before the sentence in which "the base" looks for the base it means
 
 
+# What "the airport", "the prison", "the embassy" can refer back to (default: a base, airfield or quarter).
+_REFERENT_KINDS = {"airport": ("airport",), "prison": ("site",), "jail": ("site",), "checkpoint": ("site",),
+                   "crossing": ("site",), "embassy": ("site",)}
+
+
 def _antecedent(sentence: Sentence, places: ArticlePlaces) -> list[tuple[Mention, bool]]:
     """Return the site a definite description ("the base", "the same airfield") refers to: the last one named."""
     if not _attack_clauses(sentence.text):
@@ -603,7 +615,9 @@ def _antecedent(sentence: Sentence, places: ArticlePlaces) -> list[tuple[Mention
     phrase = _DEFINITE_SITE.search(sentence.text)
     if phrase is None or not any(s <= phrase.start() < e for s, e in _attack_clauses(sentence.text)):
         return []
-    kinds = ("city", "town", "district") if phrase.group("area") else ("site", "airport", "district")
+    noun = phrase.group(0).split()[-1].lower()
+    kinds = ("city", "town", "district") if phrase.group("area") else _REFERENT_KINDS.get(noun, ("site", "airport",
+                                                                                               "district"))
     earlier = [
         m for m in places.between(sentence.start - ANTECEDENT_WINDOW, sentence.start + phrase.start())
         if not m.demonym and m.place.kind in kinds
