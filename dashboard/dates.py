@@ -78,9 +78,12 @@ class DateMention:
     precision: int  # 1 day, 2 week, 3 month
 
 
+_MONTH_BY_PREFIX = {m[:3].lower(): i for i, m in enumerate(_MONTH_NAMES, start=1)}
+
+
 def _month_number(name: str) -> int:
     """Return 1..12 for a month name or abbreviation ("Sept." -> 9)."""
-    return [m[:3].lower() for m in _MONTH_NAMES].index(name.rstrip(".")[:3].lower()) + 1
+    return _MONTH_BY_PREFIX[name.rstrip(".")[:3].lower()]
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -168,9 +171,9 @@ def _ago(m: re.Match[str], article_date: date | None) -> tuple[date, int] | None
     """Resolve "two days ago", "three days earlier", "a few weeks ago" against the article date."""
     if article_date is None:
         return None
-    raw = m["n"].lower()
+    raw = m["n"].casefold()
     n = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
-    unit = m["unit"].lower().rstrip("s")
+    unit = {"d": "day", "w": "week", "m": "month"}[m["unit"][0].lower()]  # "dayſ": case-folded forms too
     days, precision = {"day": (1, DAY), "week": (7, WEEK), "month": (30, MONTH)}[unit]
     if raw == "a few" and unit == "day":
         precision = WEEK
@@ -228,10 +231,30 @@ def _is_future_reference(text: str, start: int) -> bool:
     return bool(_FUTURE_BEFORE.search(text[max(0, start - 20) : start]))
 
 
+# Words (lower case) of which every match of a rule holds one: a rule is skipped when the text has none of them.
+_RULE_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _REL_DAY: ("yesterday", "night", "today", "this"),
+    _REL_PERIOD: ("week", "month"),
+    _AGO: ("ago",),
+    _WEEKDAY: ("day",),
+    _ANCHORED: ("earlier", "later", "day"),
+}
+
+
+def _may_match(pattern: re.Pattern[str], lowered: str | None) -> bool:
+    """Return False when the lower-cased ASCII text has none of the words a match of pattern needs (a cheap
+    pre-check; lowered is None for non-ASCII text, where case-insensitive matching knows more letter forms)."""
+    words = _RULE_WORDS.get(pattern)
+    return words is None or lowered is None or any(word in lowered for word in words)
+
+
 def find_dates(text: str, article_date: date | None) -> list[DateMention]:
     """Return date mentions in text (sorted by start), each resolved to a date not after article_date."""
     candidates: list[tuple[int, int, int, DateMention]] = []
+    lowered = text.lower() if text.isascii() else None
     for priority, pattern, core, resolve in _RULES:
+        if not _may_match(pattern, lowered):
+            continue
         for m in _iter_matches(text, pattern, core):
             resolved = resolve(m, article_date)
             if resolved is None or (pattern is _WEEKDAY and _is_future_reference(text, m.start())):
@@ -253,12 +276,13 @@ def find_dates(text: str, article_date: date | None) -> list[DateMention]:
 def _anchored_dates(text: str, dates: list[DateMention], article_date: date | None) -> list[DateMention]:
     """Return the dates plus those counted from an earlier one ("a day earlier", "on the 8th of the month")."""
     extra: list[DateMention] = []
-    for m in _ANCHORED.finditer(text):
+    lowered = text.lower() if text.isascii() else None
+    for m in _ANCHORED.finditer(text) if _may_match(_ANCHORED, lowered) else ():
         before = [d for d in dates if d.end <= m.start()]
         resolved = _from_anchor(m, before[-1] if before else None, article_date)
         if resolved is not None and (article_date is None or resolved.date <= article_date):
             extra.append(DateMention(m.start(), m.end(), m.group(0), resolved.date, resolved.precision))
-    for m in _ORDINAL_DAY.finditer(text):
+    for m in _ORDINAL_DAY.finditer(text) if "the " in text else ():
         months = [d for d in dates if d.end <= m.start() and d.precision == MONTH]
         anchor = months[-1].date if months else article_date
         day = _safe_date(anchor.year, anchor.month, int(m["d"])) if anchor else None
@@ -279,9 +303,9 @@ def _from_anchor(m: re.Match[str], anchor: DateMention | None, article_date: dat
     if phrase:
         days, precision = 1, DAY
     else:
-        raw = m["n"].lower()
+        raw = m["n"].casefold()
         n = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
-        unit = m["unit"].lower().rstrip("s")
+        unit = {"d": "day", "w": "week", "m": "month"}[m["unit"][0].lower()]
         step, precision = {"day": (1, DAY), "week": (7, WEEK), "month": (30, MONTH)}[unit]
         days = n * step
         if raw == "a few" and unit == "day":

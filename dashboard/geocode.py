@@ -157,6 +157,7 @@ PERSON_TITLES = {"mr", "mrs", "ms", "dr", "sgt", "gen", "maj", "lt", "col", "cap
 TITLE_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "sgt", "gen", "maj", "lt", "col", "capt", "cpl", "spc", "pvt", "pfc",
                        "adm", "cmdr", "sen", "rep", "gov", "brig"}
 CAPITAL_TITLES = {"general", "king", "queen", "prince", "princess", "judge", "pope", "emir", "sultan", "saint"}
+SPECIFIC_KINDS = frozenset({"country", "site", "airport", "region", "continent"})
 PROXIMITY_MAX = 2.0  # the largest bonus Gazetteer._proximity gives
 SHORT_NAME = 4  # alternate or diacritic-folded names this short need a big place or its country in the text
 SHORT_NAME_POPULATION = 100_000
@@ -812,7 +813,7 @@ def _place_from_answer(answer: dict | None) -> Place | None:
 
 
 # ----------------------------------------------------------------------------------------------- gazetteer
-@dataclass
+@dataclass(slots=True)
 class Span:
     """A raw name match in a text before resolution."""
 
@@ -845,6 +846,7 @@ class Gazetteer:
         self._priors: dict[int, float] = {}
         self._place_cache: dict[int, Place] = {}
         self._kinds_cache: dict[str, frozenset[str]] = {}
+        self._specific_cache: dict[str, bool] = {}
         self._start_cache: dict[str, bool] = {}
         self._lower_re: dict[str, re.Pattern] = {}
         self._static: dict[tuple, list[tuple[int, int, tuple, float]]] = {}
@@ -909,24 +911,24 @@ class Gazetteer:
         """Return all place mentions in text: non-overlapping, longest match first, left to right."""
         if not text:
             return []
-        ctx = self._context(text)
-        out = []
-        memo: dict[tuple[str, tuple[str, ...]], int | None] = {}
-        for sp in ctx.spans:
-            if sp.context_only:
-                continue
-            if sp.demonym:
-                pid = self.demonyms.get(sp.key)
-            elif _qualifier(text, sp.end):
-                pid = self._best_for_key(sp.key, ctx, text, sp.start, sp.end, country_hint, sp.prefer, True)
-            else:
-                mk = (sp.key, sp.prefer)
-                if mk not in memo:
-                    memo[mk] = self._best_for_key(sp.key, ctx, text, sp.start, sp.end, country_hint, sp.prefer, True)
-                pid = memo[mk]
-            if pid is not None:
-                out.append(Mention(text[sp.start:sp.end], sp.start, sp.end, self.place(pid), sp.demonym))
-        return out
+        return self.mention_index(text, country_hint).between(0, len(text))
+
+    def mention_index(self, text: str, country_hint: str | None = None) -> MentionIndex:
+        """Return the mentions of a text as a MentionIndex: the whole text is scanned for context now, and
+        each name is resolved only when a caller asks for the range it is in."""
+        return MentionIndex(self, text, self._context(text) if text else EMPTY_CONTEXT, country_hint)
+
+    def _mention_pid(self, text: str, ctx: Context, sp: Span, country_hint: str | None,
+                     memo: dict[tuple[str, tuple[str, ...]], int | None]) -> int | None:
+        """Return the place id a mention span resolves to (memo: per-text results by key and preference)."""
+        if sp.demonym:
+            return self.demonyms.get(sp.key)
+        if _qualifier(text, sp.end):
+            return self._best_for_key(sp.key, ctx, text, sp.start, sp.end, country_hint, sp.prefer, True)
+        mk = (sp.key, sp.prefer)
+        if mk not in memo:
+            memo[mk] = self._best_for_key(sp.key, ctx, text, sp.start, sp.end, country_hint, sp.prefer, True)
+        return memo[mk]
 
     def search(self, query: str, limit: int = 20) -> list[Place]:
         """Return places whose name or alias starts with (then contains) the query, most important first."""
@@ -1430,8 +1432,7 @@ class Gazetteer:
             self._note_person(base, persons)
             return False
         kinds = self._kinds(base)
-        specific = bool(kinds & {"country", "site", "airport", "region", "continent"}) or (
-            "admin1" in kinds and self._largest_pop(base) >= 100_000)
+        specific = self._specific(base, kinds)
         prev_cap = self._capitalised_before(text, before, first[0])  # type: ignore[index]
         if span.unknown_suffix:  # "<Name> air base" not in the gazetteer: the name must stand on its own
             return not prev_cap and not (single and base in NAME_STOP and not span.cue)
@@ -1458,6 +1459,14 @@ class Gazetteer:
         if _clause_start(text, first[0]) and self._lowercase_in(text, key):  # type: ignore[index]
             span.weak = True  # "Most were ..." while the text uses "most" as a word
         return True
+
+    def _specific(self, key: str, kinds: frozenset[str]) -> bool:
+        """Return whether a key names a country, site, airport, region, continent or big admin1 (memoised)."""
+        specific = self._specific_cache.get(key)
+        if specific is None:
+            specific = self._specific_cache[key] = bool(kinds & SPECIFIC_KINDS) or (
+                "admin1" in kinds and self._largest_pop(key) >= 100_000)
+        return specific
 
     def _note_person(self, key: str, persons: set[str]) -> None:
         """Remember a single-word name used for a person in this text (countries and regions excepted)."""
@@ -1541,6 +1550,40 @@ class Context:
 
 
 EMPTY_CONTEXT = Context()
+_UNRESOLVED = object()
+
+
+class MentionIndex:
+    """The place mentions of one text, handed out by range and resolved on first request (same results as
+    resolving them all: each name's place depends only on the whole text's context)."""
+
+    __slots__ = ("gazetteer", "text", "ctx", "country_hint", "spans", "starts", "found", "memo")
+
+    def __init__(self, gazetteer: Gazetteer, text: str, ctx: Context, country_hint: str | None = None) -> None:
+        """Index the mention spans of a scanned text by start offset."""
+        self.gazetteer, self.text, self.ctx, self.country_hint = gazetteer, text, ctx, country_hint
+        self.spans = sorted((sp for sp in ctx.spans if not sp.context_only), key=lambda sp: sp.start)
+        self.starts = [sp.start for sp in self.spans]
+        self.found: list[object] = [_UNRESOLVED] * len(self.spans)
+        self.memo: dict[tuple[str, tuple[str, ...]], int | None] = {}
+
+    def between(self, start: int, end: int) -> list[Mention]:
+        """Return the mentions that start in [start, end), in text order."""
+        out = []
+        found = self.found
+        for i in range(bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)):
+            mention = found[i]
+            if mention is _UNRESOLVED:
+                mention = found[i] = self._resolve(self.spans[i])
+            if mention is not None:
+                out.append(mention)
+        return out  # type: ignore[return-value]
+
+    def _resolve(self, sp: Span) -> Mention | None:
+        """Return the Mention of one span, or None when its name resolves to no place."""
+        g = self.gazetteer
+        pid = g._mention_pid(self.text, self.ctx, sp, self.country_hint, self.memo)
+        return None if pid is None else Mention(self.text[sp.start:sp.end], sp.start, sp.end, g.place(pid), sp.demonym)
 START_NONE, START_ARTICLE, START_COMMON, START_FULL = range(4)
 NEXT_WORD_RE = re.compile(r"[ \t\-‐–'’.]{1,4}([^\W_]+)")
 ARTICLE_NEXT_RE = re.compile(r"[-‐]|[ \t\-‐–'’.]{1,4}[A-Z\u00C0-\u00DE\u0100-\u024F\u1E00-\u1EFF]")
@@ -1590,7 +1633,9 @@ def _after_title(text: str, start: int, before: tuple[int, int, str] | None) -> 
     pos = start
     for i in range(4):
         w = before if i == 0 else _previous_word(text, pos, 12)
-        if w is None or GAP_RE.fullmatch(text[w[1]:pos]) is None:
+        if w is None or (not w[2][0].isupper() and w[2].casefold() not in PERSON_TITLES):
+            return False  # (the common case, decided before the gap check: a lowercase word that is no title)
+        if GAP_RE.fullmatch(text[w[1]:pos]) is None:
             return False
         word = w[2]
         low = word.casefold()

@@ -207,3 +207,16 @@ def test_night_into_next_day_is_the_next_day() -> None:
 )
 def test_dates_counted_from_an_earlier_date(text, expected):
     assert [d.date for d in find_dates(text, date(2023, 10, 25))] == expected
+
+
+def test_word_precheck_keeps_case_insensitive_forms() -> None:
+    """Rules skipped for lacking their words still match upper-case and non-ASCII case-folded forms."""
+    assert [d.text for d in find_dates("Rockets hit the base YESTERDAY.", SAT)] == ["YESTERDAY"]
+    assert [d.text for d in find_dates("Rockets hit the base thiſ morning.", SAT)] == ["thiſ morning"]
+    assert find_dates("Rockets hit the base at dawn.", SAT) == []
+
+
+def test_case_folded_letters_do_not_crash():
+    """Case-insensitive matching accepts the long s; the resolver must too."""
+    found = find_dates("Rockets hit the base two dayſ ago; ſix days later nothing.", date(2024, 1, 5))
+    assert [d.date for d in found] == [date(2024, 1, 3)]

@@ -404,3 +404,17 @@ def test_us_abbreviation_is_not_the_pronoun(gazetteer):
     """'US troops' names the United States; 'told us' does not."""
     assert [m.place.iso3 for m in gazetteer.find_mentions("US troops left Syria.")] == ["USA", "SYR"]
     assert _names(gazetteer, "They told us nothing.") == []
+
+
+def test_mention_index_by_range_matches_find_mentions(gazetteer):
+    """Mentions handed out by range (resolved lazily) are exactly find_mentions' mentions in that range."""
+    text = ("Drones struck Ain al-Asad air base in Anbar province. Officials in Washington and Baghdad met. "
+            "Iraqi leaders in Erbil said Harir was also targeted.")
+    full = gazetteer.find_mentions(text)
+    cut = text.index("Officials")
+    index = gazetteer.mention_index(text)
+    later = index.between(cut, len(text))
+    assert later == [m for m in full if m.start >= cut]
+    assert index.between(0, cut) == [m for m in full if m.start < cut]
+    assert index.between(0, len(text)) == full
+    assert gazetteer.mention_index("").between(0, 10) == []
