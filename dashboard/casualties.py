@@ -138,7 +138,10 @@ def find_casualties(text: str) -> tuple[int | None, int | None]:
     """Return (fatalities, injured) stated in the text; None when not stated, 0 when stated as none."""
     if not CASUALTY_WORDS.search(text):
         return None, None
-    text = _mask(_mask(_mask(text, _NUMBERED_NAME), _OF_THE_VICTIMS), _PARTITIVE)
+    if any(ch.isdigit() for ch in text):
+        text = _mask(text, _NUMBERED_NAME)
+    if " of " in text:
+        text = _mask(_mask(text, _OF_THE_VICTIMS), _PARTITIVE)
     fatalities = _max_count([*lx.KILLED_PATTERNS, _TALLY_KILLED], text)
     injured = _max_count([*lx.INJURED_PATTERNS, _TALLY_INJURED], text)
     named_fatalities, named_injured = _named_counts(text)

@@ -53,6 +53,7 @@ _ANCHORED = re.compile(
     rf"(?i)\b(?:(?P<n>\d{{1,2}}|{_NUM})\s+(?P<unit>days?|weeks?|months?)\s+(?P<dir>earlier|later)"
     r"|the (?P<phrase>previous day|next day|following day|(?:day before|day after)(?!\s+(?:the|a|an|yesterday)\b)))\b"
 )
+_ORDINAL_HINT = re.compile(r"\d(?:st|nd|rd|th)\b")  # cheap test before the ordinal-day pattern
 # "on the 8th of the month", "on the 8th": a day of the month named before it (or of the article's month).
 _ORDINAL_DAY = re.compile(r"\b(?:on )?the (?P<d>\d{1,2})(?:st|nd|rd|th)\b(?: of the month)?")
 _WEEKDAY = re.compile(
@@ -282,7 +283,7 @@ def _anchored_dates(text: str, dates: list[DateMention], article_date: date | No
         resolved = _from_anchor(m, before[-1] if before else None, article_date)
         if resolved is not None and (article_date is None or resolved.date <= article_date):
             extra.append(DateMention(m.start(), m.end(), m.group(0), resolved.date, resolved.precision))
-    for m in _ORDINAL_DAY.finditer(text) if "the " in text else ():
+    for m in _ORDINAL_DAY.finditer(text) if _ORDINAL_HINT.search(text) else ():
         months = [d for d in dates if d.end <= m.start() and d.precision == MONTH]
         anchor = months[-1].date if months else article_date
         day = _safe_date(anchor.year, anchor.month, int(m["d"])) if anchor else None

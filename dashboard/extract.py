@@ -214,9 +214,23 @@ DATELINE = re.compile(
 )
 
 
+# Lower-case pieces of which every attack word holds one: most sentences have none, and these substring tests
+# are much cheaper than the attack-word pattern (non-ASCII text always gets the pattern: case folding differs).
+_TRIGGER_STEMS = (
+    "attack", "assault", "strik", "struck", "hit", "target", "salvo", "barrage", "volley", "incinerat", "obliterat",
+    "fire", "firing", "launch", "shell", "pound", "fell", "land", "bomb", "shot down", "intercept", "down",
+    "destroy", "explo", "blast", "impact", "kill", "wound", "injur", "raid", "ambush", "detonat", "came under",
+    "rain", "slam", "crash", "sent", "flew", "flown", "aim", "direct", "lobb",
+)
+
+
 @lru_cache(maxsize=8192)
 def _trigger(text: str) -> re.Match[str] | None:
     """Return the first attack word of the text, or None (cached: several rules ask for the same sentence)."""
+    if text.isascii():
+        lowered = text.lower()
+        if not any(stem in lowered for stem in _TRIGGER_STEMS):
+            return None
     return lx.TRIGGER.search(text)
 
 
