@@ -16,12 +16,43 @@ PLACE_COLUMNS: list[str] = [
 FREQ_LABELS: dict[str, str] = {"D": "day", "W": "week", "M": "month"}
 
 
-def _dominant(df: pd.DataFrame, key: str, column: str) -> pd.Series:
-    """Return, per key value, the most frequent non-blank value of column ("unknown" when none)."""
-    values = df[column].fillna("").astype(str).replace("", "unknown")
-    counts = pd.DataFrame({key: df[key].astype(str), column: values}).value_counts()
-    top = counts.reset_index().drop_duplicates(key, keep="first").set_index(key)[column]
-    return top
+def _labels(values: pd.Series, blank: str) -> tuple[np.ndarray, pd.Index]:
+    """Return (code per row, sorted labels) of a text column whose blanks and NAs are labelled blank."""
+    codes, uniques = pd.factorize(values)  # NA -> -1, which indexes the blank appended last below
+    names = ["" if pd.isna(v) else str(v) for v in uniques] + [""]
+    label_codes, labels = pd.factorize(pd.Index([n or blank for n in names], dtype=object), sort=True)
+    return label_codes[codes], pd.Index(labels)
+
+
+def _dominant(groups: np.ndarray, n_groups: int, values: pd.Series) -> np.ndarray:
+    """Return, per group code, its most frequent non-blank value ("unknown" when none; ties: the value met
+    first in the group, as DataFrame.value_counts ranks them)."""
+    codes, labels = _labels(values, "unknown")
+    width = max(1, len(labels))
+    pairs, first, counts = np.unique(groups.astype(np.int64) * width + codes, return_index=True, return_counts=True)
+    group, value = pairs // width, pairs % width
+    order = np.lexsort((first, -counts, group))
+    ranked = group[order]
+    best = order[np.r_[True, ranked[1:] != ranked[:-1]]]
+    out = np.full(n_groups, "unknown", dtype=object)
+    out[group[best]] = labels.to_numpy()[value[best]]
+    return out
+
+
+def _floats(values: pd.Series) -> np.ndarray:
+    """Return a numeric column as float64 (NaN for missing or unparseable values)."""
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _day_codes(dates: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Return (code per row, sorted distinct ISO dates); blank dates get code -1."""
+    codes, uniques = pd.factorize(dates, sort=True)
+    days = np.asarray(uniques, dtype=object)
+    blank = np.flatnonzero(days == "")
+    if len(blank):  # "" sorts first: drop it and shift the codes
+        codes = np.where(codes == blank[0], -1, codes - (codes > blank[0]))
+        days = np.delete(days, blank[0])
+    return codes, days
 
 
 def place_summary(df: pd.DataFrame, dates: pd.Series | None = None) -> pd.DataFrame:
@@ -29,44 +60,43 @@ def place_summary(df: pd.DataFrame, dates: pd.Series | None = None) -> pd.DataFr
 
     dates: the rows' effective dates when already known (saves recomputing them).
     """
-    keep = df["latitude"].notna() & df["longitude"].notna() & df["location"].notna()
-    located = df[keep]
-    dates = (effective_dates(df) if dates is None else dates)[keep]
-    if located.empty:
+    keep = (df["latitude"].notna() & df["longitude"].notna() & df["location"].notna()).to_numpy(dtype=bool)
+    if not keep.any():
         return pd.DataFrame(columns=PLACE_COLUMNS)
-    work = pd.DataFrame(
-        {
-            "location": located["location"].astype(str),
-            "latitude": located["latitude"].astype(float),
-            "longitude": located["longitude"].astype(float),
-            "admin1": located["admin1"].fillna("").astype(str),
-            "country": located["country"].fillna("").astype(str),
-            "fatalities": pd.to_numeric(located["fatalities"], errors="coerce").astype(float),
-            "injured": pd.to_numeric(located["injured"], errors="coerce").astype(float),
-            "date": dates.replace("", pd.NA),
-            "corrected": (located["corrected"].fillna(False).astype(bool) if "corrected" in located
-                          else pd.Series(False, index=located.index)),
-        }
+    located = df[keep] if not keep.all() else df
+    dates = (effective_dates(df) if dates is None else dates)[keep]
+    groups, names = pd.factorize(located["location"].astype(str))
+    first = np.unique(groups, return_index=True)[1]
+    day, days = _day_codes(dates)
+    corrected = (located["corrected"].fillna(False).to_numpy(dtype=bool) if "corrected" in located
+                 else np.zeros(len(located), dtype=bool))
+    work = pd.DataFrame({
+        "latitude": _floats(located["latitude"]), "longitude": _floats(located["longitude"]),
+        "fatalities": _floats(located["fatalities"]), "injured": _floats(located["injured"]),
+        "corrected": corrected.astype(np.int64), "day": np.where(day >= 0, day, np.nan),
+    })
+    stats = work.groupby(groups, sort=True).agg(
+        latitude=("latitude", "median"), longitude=("longitude", "median"), fatalities=("fatalities", "sum"),
+        injured=("injured", "sum"), corrected=("corrected", "sum"), first_day=("day", "min"), last_day=("day", "max"),
     )
-    grouped = work.groupby("location", sort=False)
-    out = grouped.agg(
-        latitude=("latitude", "median"),
-        longitude=("longitude", "median"),
-        admin1=("admin1", "first"),
-        country=("country", "first"),
-        count=("location", "size"),
-        fatalities=("fatalities", "sum"),
-        injured=("injured", "sum"),
-        first_date=("date", "min"),
-        latest_date=("date", "max"),
-        corrected=("corrected", "sum"),
-    )
-    out["dominant_weapon"] = _dominant(located, "location", "weapon").reindex(out.index)
-    out["dominant_type"] = _dominant(located, "location", "event_type").reindex(out.index)
-    out[["fatalities", "injured", "corrected"]] = out[["fatalities", "injured", "corrected"]].astype(int)
-    out[["first_date", "latest_date"]] = out[["first_date", "latest_date"]].fillna("")
-    out = out.reset_index().sort_values(["count", "location"], ascending=[False, True], ignore_index=True)
-    return out[PLACE_COLUMNS]
+
+    def day_text(codes: pd.Series) -> list[str]:
+        """Return the ISO date of each day code ("" for NaN)."""
+        return ["" if np.isnan(c) else str(days[int(c)]) for c in codes]
+
+    out = pd.DataFrame({
+        "location": np.asarray(names, dtype=object),
+        "latitude": stats["latitude"].to_numpy(), "longitude": stats["longitude"].to_numpy(),
+        "admin1": located["admin1"].iloc[first].fillna("").astype(str).to_numpy(dtype=object),
+        "country": located["country"].iloc[first].fillna("").astype(str).to_numpy(dtype=object),
+        "count": np.bincount(groups, minlength=len(names)).astype(np.int64),
+        "fatalities": stats["fatalities"].to_numpy().astype(int), "injured": stats["injured"].to_numpy().astype(int),
+        "dominant_weapon": _dominant(groups, len(names), located["weapon"]),
+        "dominant_type": _dominant(groups, len(names), located["event_type"]),
+        "first_date": day_text(stats["first_day"]), "latest_date": day_text(stats["last_day"]),
+        "corrected": stats["corrected"].to_numpy().astype(int),
+    })
+    return out.sort_values(["count", "location"], ascending=[False, True], ignore_index=True)[PLACE_COLUMNS]
 
 
 def choose_freq(first: str, last: str) -> str:
@@ -79,24 +109,42 @@ def choose_freq(first: str, last: str) -> str:
     return "W" if days <= 730 else "M"
 
 
+def _bin_codes(dates: pd.Series, freq: str) -> tuple[np.ndarray, pd.DatetimeIndex]:
+    """Return (code per date, sorted bin starts): each ISO date's bin (week starts Monday); -1 when unparseable.
+
+    Only the distinct dates are parsed (a few hundred, however many rows).
+    """
+    codes, uniques = pd.factorize(dates)
+    stamps = pd.to_datetime(pd.Series(np.asarray(uniques, dtype=object)), format="%Y-%m-%d", errors="coerce")
+    if freq != "D":
+        stamps = stamps.dt.to_period("W-SUN" if freq == "W" else "M").dt.start_time
+    bin_codes, bins = pd.factorize(stamps, sort=True)
+    bin_codes = np.append(bin_codes, -1)  # codes of -1 (missing dates) land on the appended -1
+    return bin_codes[codes], pd.DatetimeIndex(bins)
+
+
 def _bins(dates: pd.Series, freq: str) -> pd.Series:
     """Return the start date of each date's bin (week starts Monday) as Timestamps."""
-    stamps = pd.to_datetime(dates, format="%Y-%m-%d", errors="coerce")
-    if freq == "D":
-        return stamps
-    return stamps.dt.to_period("W-SUN" if freq == "W" else "M").dt.start_time
+    codes, bins = _bin_codes(dates, freq)
+    values = bins.take(np.where(codes >= 0, codes, 0)) if len(bins) else pd.DatetimeIndex([pd.NaT] * len(codes))
+    return pd.Series(values.where(codes >= 0), index=dates.index)
 
 
 def main_span(dates: pd.Series, tail: float = 0.02) -> tuple[str, str]:
     """Return the (first, last) ISO dates of the bulk of the rows: with 50+ dates, the 2% at either end
     are left out so one stray date (a 2020 anniversary) does not stretch the timeline; "" when none."""
-    known = dates[dates != ""].sort_values(ignore_index=True)
+    known = dates[dates != ""]
     if known.empty:
         return "", ""
-    if len(known) < 50:
-        return str(known.iloc[0]), str(known.iloc[-1])
-    cut = int(len(known) * tail)
-    return str(known.iloc[cut]), str(known.iloc[len(known) - 1 - cut])
+    counts = known.value_counts(sort=False).sort_index()  # distinct dates in order: cheaper than sorting rows
+    total = int(counts.sum())
+    if total < 50:
+        return str(counts.index[0]), str(counts.index[-1])
+    cut = int(total * tail)
+    cumulative = counts.to_numpy().cumsum()
+    first = counts.index[int(np.searchsorted(cumulative, cut, side="right"))]
+    last = counts.index[int(np.searchsorted(cumulative, total - 1 - cut, side="right"))]
+    return str(first), str(last)
 
 
 def dated(df: pd.DataFrame, dates: pd.Series | None = None) -> tuple[pd.DataFrame, str]:
@@ -118,31 +166,53 @@ def _top_labels(work: pd.DataFrame, keys: list[str], column: str, with_counts: b
     return labels.groupby([sizes[k] for k in keys], sort=True).agg(", ".join)
 
 
+def _top_places(groups: np.ndarray, places: np.ndarray, names: pd.Index, top: int = 3) -> dict[int, str]:
+    """Return {group code: its `top` most frequent places joined by ", "} (ties: the place met first)."""
+    width = max(1, len(names))
+    triples, first, counts = np.unique(groups * width + places, return_index=True, return_counts=True)
+    group, place = triples // width, triples % width
+    order = np.lexsort((first, -counts, group))
+    ordered = group[order]
+    starts = np.r_[0, np.flatnonzero(ordered[1:] != ordered[:-1]) + 1]
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    chosen = order[rank < top]
+    labels: dict[int, list[str]] = {}
+    for g, p in zip(group[chosen].tolist(), place[chosen].tolist(), strict=True):
+        labels.setdefault(g, []).append(str(names[p]))
+    return {g: ", ".join(values) for g, values in labels.items()}
+
+
 def timeline_counts(
     df: pd.DataFrame, by: str = "weapon", dates: pd.Series | None = None, titles: Mapping[str, str] | None = None
 ) -> tuple[pd.DataFrame, str]:
     """Return (bin, <by>, count, places, title) rows for a stacked bar chart, and the bin size used.
 
     places: the bar's three most frequent places; title: the title of one article behind the bar.
+    Works on integer codes (only distinct dates and names are parsed), so 100k rows take a few ms.
     """
-    rows, freq = dated(df, dates)
-    if rows.empty:
-        return pd.DataFrame(columns=["bin", by, "count", "places", "title"]), freq
-    work = pd.DataFrame(
-        {
-            "bin": rows["bin"],
-            by: rows[by].fillna("").astype(str).replace("", "unknown"),
-            "location": rows["location"].fillna("").astype(str),
-            "source": rows["sources" if "sources" in rows else "article_id"].fillna("").astype(str),
-        }
-    )
-    grouped = work.groupby(["bin", by], sort=True)
-    out = grouped.agg(count=("location", "size"), source=("source", "first"))
-    out["places"] = _top_labels(work, ["bin", by], "location", with_counts=False)
-    out = out.reset_index()
-    first = out["source"].str.split(";").str[0]
-    out["title"] = [str((titles or {}).get(a, "")) for a in first]
-    return out[["bin", by, "count", "places", "title"]], freq
+    columns = ["bin", by, "count", "places", "title"]
+    dates = effective_dates(df) if dates is None else dates
+    known = (dates != "").to_numpy(dtype=bool)
+    if not known.any():
+        return pd.DataFrame(columns=columns), "D"
+    freq = choose_freq(*main_span(dates[known]))
+    bin_codes, bins = _bin_codes(dates, freq)
+    rows = np.flatnonzero(known & (bin_codes >= 0))
+    if not len(rows):
+        return pd.DataFrame(columns=columns), freq
+    value_codes, values = _labels(df[by].iloc[rows], "unknown")
+    place_codes, places = pd.factorize(df["location"].iloc[rows].fillna("").astype(str))
+    width = max(1, len(values))
+    groups = bin_codes[rows].astype(np.int64) * width + value_codes
+    keys, first, counts = np.unique(groups, return_index=True, return_counts=True)
+    labels = _top_places(groups, place_codes, pd.Index(places))
+    source = df["sources" if "sources" in df else "article_id"].iloc[rows[first]].fillna("").astype(str)
+    out = pd.DataFrame({
+        "bin": bins.take(keys // width), by: values.to_numpy()[keys % width], "count": counts.astype(np.int64),
+        "places": [labels.get(k, "") for k in keys.tolist()],
+        "title": [str((titles or {}).get(a, "")) for a in source.str.split(";").str[0]],
+    })
+    return out[columns], freq
 
 
 def swimlane_counts(

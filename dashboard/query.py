@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 VIEWS: tuple[str, ...] = ("incidents", "reports")
@@ -96,6 +97,13 @@ def apply_filters(df: pd.DataFrame, filters: Filters, articles: pd.DataFrame | N
     if filters.is_default():
         return df
     return df[filter_mask(df, filters, articles)]
+
+
+def filtered_positions(df: pd.DataFrame, filters: Filters, articles: pd.DataFrame | None = None) -> np.ndarray | None:
+    """Return the positions of the rows of df that pass the filters (None when no filter is set: every row)."""
+    if filters.is_default():
+        return None
+    return np.flatnonzero(filter_mask(df, filters, articles).to_numpy(dtype=bool))
 
 
 def filters_to_params(filters: Filters) -> dict[str, str | list[str]]:

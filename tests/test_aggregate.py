@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -108,3 +109,32 @@ def test_place_summary_counts_corrected_incidents(small):
     small["corrected"] = pd.array([True, False, True, False], dtype="boolean")
     out = place_summary(small).set_index("location")
     assert out.loc["Harir Air Base", "corrected"] == 2 and out.loc["Tower 22", "corrected"] == 0
+
+
+def test_dominant_weapon_tie_goes_to_the_weapon_met_first(small):
+    """A tie between weapons at one place goes to the one met first, whatever the alphabet says."""
+    small["weapon"] = ["rocket", "drone", "", "drone"]
+    small["location"] = ["Harir Air Base"] * 2 + ["Tower 22"] * 2
+    out = place_summary(small).set_index("location")
+    assert out.loc["Harir Air Base", "dominant_weapon"] == "rocket"
+    assert out.loc["Tower 22", "dominant_weapon"] == "unknown"  # blank counts as "unknown", met first
+
+
+def test_main_span_equals_the_sorted_definition():
+    """The span read off distinct-date counts equals cutting 2% off each end of the sorted dates."""
+    days = pd.date_range("2023-01-01", periods=400).strftime("%Y-%m-%d").to_numpy()
+    rng = np.random.default_rng(3)
+    dates = pd.Series(rng.choice(days, size=5000).tolist() + [""] * 30, dtype="string")
+    known = dates[dates != ""].sort_values(ignore_index=True)
+    cut = int(len(known) * 0.02)
+    assert main_span(dates) == (known.iloc[cut], known.iloc[len(known) - 1 - cut])
+
+
+def test_timeline_places_rank_by_count_then_first_met():
+    """A bar's places: the three most frequent, ties in the order they were met; every row counted."""
+    df = synthetic_incidents(6, seed=8)
+    df["event_date"] = "2024-03-01"
+    df["weapon"] = "drone"
+    df["location"] = ["Erbil", "Taji", "Harir Air Base", "Harir Air Base", "Baghdad", "Taji"]
+    out, _ = timeline_counts(df, "weapon")
+    assert out[["count", "places"]].values.tolist() == [[6, "Taji, Harir Air Base, Erbil"]]

@@ -375,3 +375,31 @@ def test_online_geocoding_is_off_by_default_and_reaches_the_build(monkeypatch, t
     assert toggle.value is False and calls and not any(calls)
     toggle.set_value(True).run()
     assert not at.exception and calls[-1] is True
+
+
+def test_views_are_remembered_per_filter_state(make_app, monkeypatch):
+    """Another session with the same filters, or a return to earlier filters, reuses the map computed for them."""
+    import dashboard.ui.map as map_view
+
+    calls: list[int] = []
+    real = map_view.place_summary
+    monkeypatch.setattr(map_view, "place_summary", lambda *args, **kwargs: calls.append(1) or real(*args, **kwargs))
+    first = make_app({"weapon": "drone"})
+    second = make_app({"weapon": "drone"})
+    assert len(calls) == 1 and plotly_figures(first) == plotly_figures(second)
+    second.multiselect(key="f_weapons").set_value([]).run()
+    second.multiselect(key="f_weapons").set_value(["drone"]).run()
+    assert len(calls) == 2
+    assert shown_ids(second) == shown_ids(first)
+
+
+def test_remember_keeps_the_newest_parts(monkeypatch):
+    """Loaded.remember computes a part once and forgets the least recently used beyond MEMO_SIZE."""
+    from dashboard.ui import data
+
+    monkeypatch.setattr(data, "MEMO_SIZE", 2)
+    loaded = data.Loaded(tables=None, titles={}, pairs=pd.DataFrame(), views={})
+    calls: list[str] = []
+    for key in ["a", "b", "a", "c", "a", "b"]:  # the second "a" refreshes it, so "c" pushes out "b"
+        assert loaded.remember(key, lambda k=key: calls.append(k) or k.upper()) == key.upper()
+    assert calls == ["a", "b", "c", "b"]

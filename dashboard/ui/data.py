@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,14 @@ ENV_INPUTS = "INCIDENT_DASHBOARD_INPUTS"  # ":"-separated files/folders replacin
 ENV_DATA = "INCIDENT_DASHBOARD_DATA"  # output folder (built tables, uploads/, corrections/); default data/
 ENV_SYNTHETIC = "INCIDENT_DASHBOARD_SYNTHETIC"  # n > 0: use n synthetic incidents (benchmarks)
 SESSION_KEY = "_dashboard_tables"
+MEMO_SIZE = 120  # remembered view parts: about 6 per filter state (rows, map, timeline, headline, table, csv)
 Progress = Callable[[int, int, str], None]
+Memo = Callable[[Hashable, Callable[[], Any]], Any]  # (part key, compute) -> value, maybe remembered
+
+
+def compute_now(key: Hashable, compute: Callable[[], Any]) -> Any:
+    """Return compute() (the Memo that remembers nothing)."""
+    return compute()
 
 
 def data_dir() -> Path:
@@ -72,10 +81,14 @@ def build_is_stale(paths: list[Path], out_dir: Path, synthetic: int, online: boo
     return store.read_build_info(out_dir).get("fingerprint") != store.inputs_fingerprint(paths, online)
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
-def _cached_tables(key: str, paths: tuple[str, ...], out_dir: str, synthetic: int, online: bool = False) -> Any:
-    """Return the tables for an inputs fingerprint (st.cache_data: shared by every session; no widgets)."""
-    return build_tables([Path(p) for p in paths], Path(out_dir), synthetic, None, online)
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _shared_loaded(key: str, paths: tuple[str, ...], out_dir: str, synthetic: int, online: bool = False) -> Loaded:
+    """Return the tables and their lookups for an inputs fingerprint, shared by every session (never mutated).
+
+    st.cache_resource hands out the same object (st.cache_data would unpickle a copy for each session: about
+    180 ms at 100k incidents, plus deriving the lookups again), so a new browser tab starts at once.
+    """
+    return derive(build_tables([Path(p) for p in paths], Path(out_dir), synthetic, None, online))
 
 
 def _build_with_progress(paths: list[Path], out_dir: Path, online: bool = False) -> None:
@@ -112,12 +125,34 @@ class ViewData:
 
 @dataclass
 class Loaded:
-    """The tables plus lookups derived from them once per load (titles, article pairs, per-view data)."""
+    """The tables plus lookups derived from them once per load (titles, article pairs, per-view data).
+
+    memo remembers view parts (filtered rows, figures, table...) by filter state for every session, so going
+    back to an earlier filter (reset, undo, another tab with the same URL) does not recompute them.
+    """
 
     tables: Any
     titles: dict[str, str]
     pairs: pd.DataFrame
     views: dict[str, ViewData]
+    memo: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def remember(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """Return the remembered value for key, computing (and keeping) it first when it is new.
+
+        Values are shared between sessions: callers must not mutate them.
+        """
+        with self.lock:
+            if key in self.memo:
+                self.memo.move_to_end(key)
+                return self.memo[key]
+        value = compute()
+        with self.lock:
+            self.memo[key] = value
+            while len(self.memo) > MEMO_SIZE:
+                self.memo.popitem(last=False)
+        return value
 
 
 def view_data(df: pd.DataFrame) -> ViewData:
@@ -140,8 +175,7 @@ def derive(tables: Any) -> Loaded:
 def load_tables(online: bool = False) -> Loaded:
     """Return the tables, rebuilding (with a progress bar) only when the inputs' fingerprint changed.
 
-    st.cache_data hands every rerun a fresh unpickled copy (about 180 ms at 100k incidents), so the
-    session keeps the copy it got until the fingerprint changes; the tables are never mutated.
+    Every session shares one Loaded per fingerprint (see _shared_loaded); the tables are never mutated.
     online: also ask Nominatim for place names the offline gazetteer lacks (rate-limited, cached on disk).
     """
     key = inputs_key(online)
@@ -152,15 +186,14 @@ def load_tables(online: bool = False) -> Loaded:
     paths, out_dir, synthetic = input_paths(), data_dir(), synthetic_size()
     if build_is_stale(paths, out_dir, synthetic, online):
         _build_with_progress(paths, out_dir, online)
-    tables = _cached_tables(key, tuple(str(p) for p in paths), str(out_dir), synthetic, online)
-    loaded = derive(tables)
+    loaded = _shared_loaded(key, tuple(str(p) for p in paths), str(out_dir), synthetic, online)
     st.session_state[SESSION_KEY] = (key, loaded)
     return loaded
 
 
 def forget_tables() -> None:
     """Drop cached tables so the next run reloads them (after an upload or a correction)."""
-    _cached_tables.clear()
+    _shared_loaded.clear()
     st.session_state.pop(SESSION_KEY, None)
 
 

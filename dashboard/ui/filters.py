@@ -84,13 +84,25 @@ def _multiselect(name: str, all_counts: dict[str, dict[str, int]]) -> None:
     )
 
 
-def render_filters(counts_by_view: dict[str, dict[str, dict[str, int]]]) -> Filters:
-    """Draw the sidebar filters (first run: from the URL), write them to the URL, return them."""
+def current_filters() -> Filters:
+    """Return the filters the sidebar shows (first run: from the URL) and write them to the URL.
+
+    Works before the widgets are drawn in this run (their values are already in session state), so the
+    page can send the map, timeline and table first and the sidebar after them.
+    """
     if not st.session_state.get(INIT_FLAG):
         st.session_state.update(_state_from_filters(filters_from_params(url_params())))
         st.session_state[INIT_FLAG] = True
-    sidebar = st.sidebar
-    with sidebar:
+    filters = _filters_from_state()
+    params = filters_to_params(filters)
+    if params != filters_to_params(filters_from_params(url_params())):
+        st.query_params.from_dict(params)
+    return filters
+
+
+def draw_filters(counts_by_view: dict[str, dict[str, dict[str, int]]]) -> None:
+    """Draw the sidebar filter widgets (options carry their row counts) and the reset button."""
+    with st.sidebar:
         st.radio(
             "Rows", VIEWS, key=KEY + "view", format_func=str.capitalize, horizontal=True,
             help="Incidents: one row per real-world event. Reports: one row per article's account of it.",
@@ -110,8 +122,3 @@ def render_filters(counts_by_view: dict[str, dict[str, dict[str, int]]]) -> Filt
         st.multiselect("Geo precision", [1, 2, 3], key=KEY + "geo_precision", placeholder="any",
                        format_func=lambda v: f"{v}: {GEO_PRECISION[v]}")
         st.button("Reset filters", on_click=reset_filters, width="stretch")
-    filters = _filters_from_state()
-    params = filters_to_params(filters)
-    if params != filters_to_params(filters_from_params(url_params())):
-        st.query_params.from_dict(params)
-    return filters

@@ -7,11 +7,17 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.aggregate import place_summary
+from dashboard.ui.data import Memo, compute_now
 from dashboard.ui.filters import set_places
 
 TOPOJSON_URL = "/app/static/"  # dashboard/static/ served by Streamlit (enableStaticServing)
 MAP_KEY = "map_select"
 MAP_RESOLUTION = 110  # world_110m.json (136 kB); 50 = world_50m.json (1.1 MB): finer, about 1 s slower to draw
+# Sent with the map's caption on a session's first page: the browser starts fetching the basemap while plotly.js
+# (a 4.7 MB chunk) is still loading, instead of only once plotly starts drawing; plotly's request takes that copy.
+PRELOADED_KEY = "_basemap_preloaded"
+BASEMAP_PRELOAD = (f'<link rel="preload" href="{TOPOJSON_URL}world_{MAP_RESOLUTION}m.json" as="fetch" '
+                   'crossorigin="anonymous">')
 PALETTE: tuple[str, ...] = (
     "#d62728", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
 )
@@ -104,21 +110,36 @@ def map_figure(places: pd.DataFrame, colour_by: str = "dominant_weapon") -> go.F
     return fig
 
 
-def render_map(df: pd.DataFrame, dates: pd.Series | None = None) -> pd.DataFrame:
-    """Draw the incident map for the filtered rows; return the per-place summary it plotted."""
-    colour = st.radio("Colour by", ["dominant_weapon", "dominant_type"], horizontal=True, key="map_colour",
-                      format_func=lambda v: "weapon" if v.endswith("weapon") else "event type",
-                      label_visibility="collapsed")
+def map_part(df: pd.DataFrame, dates: pd.Series | None, colour: str) -> tuple[pd.DataFrame, go.Figure | None, str]:
+    """Return the per-place summary, its map figure (None when no place is located) and the map's caption."""
     places = place_summary(df, dates)
     if places.empty:
-        st.info("No located incidents in the current view.")
-        return places
-    st.plotly_chart(map_figure(places, colour), key=MAP_KEY, on_select=_on_select,
-                    selection_mode=("points", "box", "lasso"), config={"topojsonURL": TOPOJSON_URL,
-                                                                     "displaylogo": False})
+        return places, None, ""
+    figure = map_figure(places, colour)
     extent = map_extent(places)
     lon, lat = extent["lonaxis_range"], extent["lataxis_range"]
     outside = places[~places["longitude"].between(*lon) | ~places["latitude"].between(*lat)]
     note = f" {len(outside)} far-away place(s) outside this view (zoom out to see them)." if len(outside) else ""
-    st.caption(f"{len(places)} place(s); marker size = incident count. Click or box-select markers to filter.{note}")
+    caption = f"{len(places)} place(s); marker size = incident count. Click or box-select markers to filter.{note}"
+    return places, figure, caption
+
+
+def render_map(df: pd.DataFrame, dates: pd.Series | None = None, memo: Memo = compute_now) -> pd.DataFrame:
+    """Draw the incident map for the filtered rows; return the per-place summary it plotted.
+
+    memo: remembers the summary and figure for the current filters (see data.Loaded.remember).
+    """
+    colour = st.radio("Colour by", ["dominant_weapon", "dominant_type"], horizontal=True, key="map_colour",
+                      format_func=lambda v: "weapon" if v.endswith("weapon") else "event type",
+                      label_visibility="collapsed")
+    places, figure, caption = memo(("map", colour), lambda: map_part(df, dates, colour))
+    if figure is None:
+        st.info("No located incidents in the current view.")
+        return places
+    st.plotly_chart(figure, key=MAP_KEY, on_select=_on_select,
+                    selection_mode=("points", "box", "lasso"), config={"topojsonURL": TOPOJSON_URL,
+                                                                     "displaylogo": False})
+    preload = "" if st.session_state.get(PRELOADED_KEY) else BASEMAP_PRELOAD
+    st.session_state[PRELOADED_KEY] = True
+    st.caption(caption + preload, unsafe_allow_html=True)  # the caption is our own text, no data values
     return places

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
 from dashboard.aggregate import count_articles
 from dashboard.export import to_csv_bytes, to_geojson_bytes
 from dashboard.query import Filters, effective_dates
-from dashboard.ui.data import Loaded
+from dashboard.ui.data import Loaded, Memo, compute_now
 
 TABLE_KEY = "table_select"
 SELECTED_KEY = "selected_incident"  # plain state (not a widget key): survives runs where the reader is hidden
@@ -21,21 +23,32 @@ DISPLAY_COLUMNS: list[str] = [
 ]
 
 
-def render_headline(df: pd.DataFrame, dates: pd.Series, loaded: Loaded, view: str) -> None:
-    """Draw the headline row: rows, places, articles, date span, fatalities, injured."""
+def headline_values(df: pd.DataFrame, dates: pd.Series, loaded: Loaded, view: str) -> list[str]:
+    """Return the headline numbers as text: rows, places, articles, date span, fatalities, injured."""
     dates = dates[dates != ""]
     if view == "reports":
         n_articles = int(df["article_id"].nunique())
     else:
         n_articles = count_articles(loaded.pairs, loaded.tables.incidents, df)
     span = f"{dates.min()} → {dates.max()}" if len(dates) else "–"
+    fatalities = int(pd.to_numeric(df["fatalities"], errors="coerce").sum())
+    injured = int(pd.to_numeric(df["injured"], errors="coerce").sum())
+    return [f"{len(df):,}", f"{df['location'].nunique():,}", f"{n_articles:,}", span, f"{fatalities:,}",
+            f"{injured:,}"]
+
+
+def render_headline(df: pd.DataFrame, dates: pd.Series, loaded: Loaded, view: str, memo: Memo = compute_now) -> None:
+    """Draw the headline row: rows, places, articles, date span, fatalities, injured."""
+    rows, places, articles, span, fatalities, injured = memo(
+        ("headline", view), lambda: headline_values(df, dates, loaded, view)
+    )
     cols = st.columns([0.8, 0.8, 0.8, 3.4, 0.9, 0.9])
-    cols[0].metric(view.capitalize(), f"{len(df):,}")
-    cols[1].metric("Places", f"{df['location'].nunique():,}")
-    cols[2].metric("Articles", f"{n_articles:,}")
+    cols[0].metric(view.capitalize(), rows)
+    cols[1].metric("Places", places)
+    cols[2].metric("Articles", articles)
     cols[3].metric("Date span", span, help="First and last date in view (event date, else article date)")
-    cols[4].metric("Fatalities", f"{int(pd.to_numeric(df['fatalities'], errors='coerce').sum()):,}")
-    cols[5].metric("Injured", f"{int(pd.to_numeric(df['injured'], errors='coerce').sum()):,}")
+    cols[4].metric("Fatalities", fatalities)
+    cols[5].metric("Injured", injured)
 
 
 def display_frame(df: pd.DataFrame, order: pd.Index, articles: pd.DataFrame) -> pd.DataFrame:
@@ -59,10 +72,18 @@ def _on_row_select() -> None:
         st.session_state[SELECTED_KEY] = shown[rows[0]]
 
 
-def render_table(df: pd.DataFrame, order: pd.Index, articles: pd.DataFrame) -> None:
-    """Draw the filtered rows as a selectable table (order: newest first, capped for the browser)."""
+def table_part(df: pd.DataFrame, order: pd.Index, articles: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Return the table to show (see display_frame) and the incident id of each of its rows."""
     shown = display_frame(df, order, articles)
-    st.session_state["_table_ids"] = shown["incident_id"].astype(str).tolist()
+    return shown, shown["incident_id"].astype(str).tolist()
+
+
+def render_table(df: pd.DataFrame, order: pd.Index | Callable[[], pd.Index], articles: pd.DataFrame,
+                 memo: Memo = compute_now) -> None:
+    """Draw the filtered rows as a selectable table (order: newest first, capped for the browser; or a function
+    returning it, called only when memo does not remember the table)."""
+    shown, ids = memo(("table",), lambda: table_part(df, order() if callable(order) else order, articles))
+    st.session_state["_table_ids"] = list(ids)
     st.dataframe(
         shown, key=TABLE_KEY, on_select=_on_row_select, selection_mode="single-row", hide_index=True,
         column_config={
@@ -85,18 +106,21 @@ def download_name(dates: pd.Series, filters: Filters, extension: str) -> str:
     return f"{filters.view}_{start}_to_{end}.{extension}"
 
 
-def render_downloads(df: pd.DataFrame, dates: pd.Series, filters: Filters) -> None:
+def render_downloads(df: pd.DataFrame, dates: pd.Series, filters: Filters, memo: Memo = compute_now) -> None:
     """Draw "Download CSV" and "Download GeoJSON" buttons for exactly the filtered rows."""
     small = len(df) <= INLINE_CSV_ROWS
+    csv_name, geojson_name = memo(
+        ("download_names",), lambda: (download_name(dates, filters, "csv"), download_name(dates, filters, "geojson"))
+    )
     left, right = st.columns(2)
     left.download_button(
-        "Download CSV", to_csv_bytes(df) if small else (lambda: to_csv_bytes(df)),
-        file_name=download_name(dates, filters, "csv"), mime="text/csv", key="download_csv", on_click="ignore",
+        "Download CSV", memo(("csv",), lambda: to_csv_bytes(df)) if small else (lambda: to_csv_bytes(df)),
+        file_name=csv_name, mime="text/csv", key="download_csv", on_click="ignore",
         help="Every column of the filtered rows, UTF-8 with a header row; cells that start like a "
              "spreadsheet formula (= + - @ tab CR) get a leading apostrophe.",
     )
     right.download_button(
         "Download GeoJSON", lambda: to_geojson_bytes(df),
-        file_name=download_name(dates, filters, "geojson"), mime="application/geo+json", key="download_geojson",
+        file_name=geojson_name, mime="application/geo+json", key="download_geojson",
         on_click="ignore",
     )

@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard.aggregate import FREQ_LABELS, main_span, swimlane_counts, timeline_counts
 from dashboard.query import effective_dates
+from dashboard.ui.data import Memo, compute_now
 from dashboard.ui.filters import set_dates
 from dashboard.ui.map import colour_for
 
@@ -103,25 +104,38 @@ def _frame_main_span(figure: go.Figure, dates: pd.Series, freq: str) -> int:
     return outside
 
 
-def render_timeline(df: pd.DataFrame, titles: Mapping[str, str], dates: pd.Series | None = None) -> None:
-    """Draw the timeline for the filtered rows (stacked bars or per-place strips)."""
-    left, right = st.columns(2)
-    mode = left.radio("Timeline", ["stacked", "per place"], horizontal=True, key="timeline_mode",
-                      label_visibility="collapsed")
-    by = right.radio("Stack by", ["weapon", "event_type"], horizontal=True, key="timeline_by",
-                     format_func=lambda v: v.replace("_", " "), label_visibility="collapsed",
-                     disabled=mode != "stacked")
+def timeline_part(df: pd.DataFrame, titles: Mapping[str, str], dates: pd.Series | None, mode: str,
+                  by: str) -> tuple[go.Figure | None, str, int]:
+    """Return the timeline figure (None when nothing is dated), its bin size and how many dates lie outside it."""
     if mode == "stacked":
         counts, freq = timeline_counts(df, by, dates, titles)
         figure = bars_figure(counts, by, freq) if len(counts) else None
     else:
         cells, freq = swimlane_counts(df, titles, dates=dates)
         figure = swimlane_figure(cells, freq) if len(cells) else None
+    if figure is None:
+        return None, freq, 0
+    outside = _frame_main_span(figure, effective_dates(df) if dates is None else dates, freq)
+    return figure, freq, outside
+
+
+def render_timeline(df: pd.DataFrame, titles: Mapping[str, str], dates: pd.Series | None = None,
+                    memo: Memo = compute_now) -> None:
+    """Draw the timeline for the filtered rows (stacked bars or per-place strips).
+
+    memo: remembers the figure for the current filters (see data.Loaded.remember).
+    """
+    left, right = st.columns(2)
+    mode = left.radio("Timeline", ["stacked", "per place"], horizontal=True, key="timeline_mode",
+                      label_visibility="collapsed")
+    by = right.radio("Stack by", ["weapon", "event_type"], horizontal=True, key="timeline_by",
+                     format_func=lambda v: v.replace("_", " "), label_visibility="collapsed",
+                     disabled=mode != "stacked")
+    figure, freq, outside = memo(("timeline", mode, by), lambda: timeline_part(df, titles, dates, mode, by))
     st.session_state[FREQ_KEY] = freq
     if figure is None:
         st.info("No dated incidents in the current view.")
         return
-    outside = _frame_main_span(figure, effective_dates(df) if dates is None else dates, freq)
     st.plotly_chart(figure, key=TIMELINE_KEY, on_select=_on_select, selection_mode=("box", "points"),
                     config={"displaylogo": False})
     note = f" {outside} outlying date(s) outside this view (double-click the chart to see all)." if outside else ""

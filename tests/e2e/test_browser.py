@@ -48,6 +48,9 @@ def open_app(page, server, query: str = "") -> None:
     page.goto(f"{server.url}/{query}")
     page.wait_for_selector("g.geo path.point", state="attached", timeout=90_000)
     page.wait_for_selector("[data-testid='stDataFrame']", state="attached", timeout=90_000)
+    # The sidebar is drawn last in a run: once its last widget is there, the whole page is.
+    page.wait_for_selector("[data-testid='stSidebar'] input[aria-label='Analyst name']", state="attached",
+                           timeout=90_000)
     page.wait_for_function("() => !document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=90_000)
 
 
