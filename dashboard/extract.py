@@ -852,6 +852,7 @@ def _attach_followups(sentences: list[Sentence], candidates: dict[int, list[Cand
     """Fill weapon, casualties, outcome and actor of a lone candidate from the next sentences of its paragraph."""
     for index, own in candidates.items():
         if len(own) != 1:
+            _zeros_for_all(sentences, index, own, candidates)
             continue
         candidate = own[0]
         for follow_index in range(index + 1, min(index + 5, len(sentences))):
@@ -880,6 +881,23 @@ def _other_attack(candidate: Candidate, text: str) -> bool:
         return True
     weapon = find_weapon(text)
     return weapon != "unknown" and candidate.weapon != "unknown" and not weapons_compatible(weapon, candidate.weapon)
+
+
+def _zeros_for_all(sentences: list[Sentence], index: int, own: list[Candidate],
+                   candidates: dict[int, list[Candidate]]) -> None:
+    """Give every incident of a several-place sentence the "none" the next sentence states ("No one was killed
+    in those strikes."): only a stated none, never a count, is shared out."""
+    if index + 1 >= len(sentences) or index + 1 in candidates:
+        return
+    follow = sentences[index + 1]
+    if follow.paragraph != sentences[index].paragraph:
+        return
+    fatalities, injured = find_casualties(follow.text)
+    if (fatalities, injured) == (None, None) or fatalities not in (0, None) or injured not in (0, None):
+        return
+    for candidate in own:
+        candidate.fatalities = fatalities if candidate.fatalities is None else candidate.fatalities
+        candidate.injured = injured if candidate.injured is None else candidate.injured
 
 
 def _about_attack(text: str) -> bool:

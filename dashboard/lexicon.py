@@ -137,7 +137,8 @@ TRIGGER = prefiltered(re.compile(
     r"targeted|targeting|salvos?|barrages?|volleys?|incinerat(?:ed|ing)|obliterat(?:ed|ing)|"
     r"(?<=[a-z] )(?:fires|launches|shells|pounds)(?= (?:[\w-]+ ){0,5}?(?:rockets?|missiles?|drones?|mortars?|shells))|"
     r"launched|fired|firing|fell(?=\s+(?:inside|on|near|close|short|within|outside|in(?:to)? (?:the|an?) ))|landed|"
-    r"shell(?:ed|ing)|bomb(?:ed|ing|ardment|ardments)|shot down|intercept(?:ed|ion|s)?|downed|destroyed|"
+    r"shell(?:ed|ing)|bomb(?:ed|ing|ardment|ardments)|shot down|brought down|intercept(?:ed|ion|s)?|downed|destroyed|"
+    r"(?<=[a-z] )lands? (?=on|in|inside|near)|"
     r"explo(?:ded|sion|sions|sive)|blasts?|impact(?:ed|s)?|(?<!the )(?<!The )(?:killed|wounded|injured)|killing|"
     r"wounding|injuring|injuries|"
     r"raid(?:s|ed)?|ambush(?:ed)?|detonat(?:ed|ion)|came under (?:fire|attack)|rained|slammed|crashed|"
@@ -159,8 +160,9 @@ IRREALIS = prefiltered(re.compile(
 ))
 # Counted or habitual mentions: many attacks summarised, not one incident.
 HABITUAL = prefiltered(re.compile(
-    r"\b(?:since\s+(?:mid-|late\s+|early\s+)?(?:january|february|march|april|may|june|july|august|"
-    r"september|october|november|december|the start|the beginning|then|\d{4})|more than \d+ (?:attacks|times)|"
+    r"\b(?:since\s+(?:mid-|late\s+|early\s+)?(?:(?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)(?!\s+\d)|the start|the beginning|then|\d{4})|"
+    r"more than \d+ (?:attacks|times)|"
     r"(?:dozens|scores|hundreds) of (?:attacks|times|strikes)|\d{2,} (?:attacks|strikes)|"
     r"numerous attacks|repeated(?:ly)?|regular(?:ly)?|frequent(?:ly)?|routinely|often|each time|"
     r"at least \d{2,} (?:attacks|times)|\d+ times|continu(?:e|es|ed|ing) to|kept|keeps|almost daily|every day|"
@@ -327,6 +329,7 @@ _WHO = (
     r"members|fighters|militants|contractors|reservists|guards|officers|workers|staff|commanders?|"
     r"civilian|soldier|service ?member|contractor|fighter|militant|child(?:ren)?|women|men|others|"
     r"Americans|Iraqis|Syrians|Jordanians|Kurds|individuals|policemen|police officers|members)?"
+    r"(?:\s+(?:working|serving|based|stationed) (?:with|for|at|in) (?:the )?[\w-]+(?: [\w-]+)?)?"
     r"(?:\s+(?:in all|in total|altogether|overall))?"
 )
 KILLED_PATTERNS: list[re.Pattern[str]] = [
@@ -335,14 +338,15 @@ KILLED_PATTERNS: list[re.Pattern[str]] = [
                re.I),
     re.compile(rf"\b{_QUAL}{_NUM}\s+{_WHO}\s*(?:,\s(?:including|among them)\s[^,.;]{{1,40}},\s*)?"
                r"(?:in all\s+|in total\s+|altogether\s+)?"
-               r"(?:were|was|have been|had been|being)?\s*(?:killed|dead|died|"
+               r"(?:were|was|are|is|have been|had been|being)?\s*(?:killed|dead|died|"
                r"slain|lost their lives|martyred)\b", re.I),
     re.compile(rf"\b{_QUAL}{_NUM}\s+(?:deaths|fatalities|dead)\b", re.I),
     re.compile(rf"\bdeath toll\b[^.]{{0,40}}?\b(?:to|at|of|reached|stood at)\s+{_QUAL}{_NUM}\b", re.I),
 ]
 INJURED_PATTERNS: list[re.Pattern[str]] = [
     re.compile(rf"\b(?:injuring|wounding|injured|wounded|hurt|hurting)\s+{_QUAL}{_NUM}\b", re.I),
-    re.compile(rf"\b{_QUAL}{_NUM}\s+{_WHO}\s*(?:were|was|have been|had been|being|suffered|sustained)?\s*"
+    re.compile(rf"\b{_QUAL}{_NUM}\s+{_WHO}\s*(?:were|was|are|is|have been|had been|being|suffered|sustained|"
+               r"suffer|suffers|sustain)?\s*"
                r"(?:(?:slightly|lightly|seriously|critically|badly|minor(?:ly)?)\s+)?"
                r"(?:injured|wounded|hurt|injuries|wounds|concussions?|concussion symptoms|smoke inhalation|burns)\b",
                re.I),
