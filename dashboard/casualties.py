@@ -8,7 +8,7 @@ from functools import lru_cache
 from dashboard import lexicon as lx
 
 CASUALTY_WORDS = re.compile(
-    r"(?i)kill|dead|death|died|die\b|injur|wound|hurt|casualt|fatalit|lives|toll|slain|martyr|concuss|inhalation"
+    r"(?i)kill|dead|death|died|dies?\b|injur|wound|hurt|casualt|fatalit|lives|toll|slain|martyr|concuss|inhalation"
 )
 # "Sgt 1", "155 mm", "2020": numbers that are names, calibres or years, not head counts.
 _NUMBERED_NAME = lx.prefiltered(re.compile(r"\b(?:[A-Z][a-z]+|[A-Z]{1,4}-?)\s?\d+\b|\b\d+\s?mm\b|\b\d{4}\b"))

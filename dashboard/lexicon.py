@@ -333,18 +333,18 @@ _WHO = (
     r"(?:\s+(?:in all|in total|altogether|overall))?"
 )
 KILLED_PATTERNS: list[re.Pattern[str]] = [
-    re.compile(rf"\b(?:killing|killed|claiming the lives of|left)\s+{_QUAL}{_NUM}\b"
+    re.compile(rf"\b(?:killing|killed|kills|claiming the lives of|left)\s+{_QUAL}{_NUM}\b"
                r"(?!(?:\s+(?!and\b)[\w-]+){0,3}?\s+(?:injur|wound|hurt))",
                re.I),
     re.compile(rf"\b{_QUAL}{_NUM}\s+{_WHO}\s*(?:,\s(?:including|among them)\s[^,.;]{{1,40}},\s*)?"
                r"(?:in all\s+|in total\s+|altogether\s+)?"
                r"(?:were|was|are|is|have been|had been|being)?\s*(?:killed|dead|died|"
-               r"slain|lost their lives|martyred)\b", re.I),
+               r"slain|lost their lives|martyred|dies|die)\b", re.I),
     re.compile(rf"\b{_QUAL}{_NUM}\s+(?:deaths|fatalities|dead)\b", re.I),
     re.compile(rf"\bdeath toll\b[^.]{{0,40}}?\b(?:to|at|of|reached|stood at)\s+{_QUAL}{_NUM}\b", re.I),
 ]
 INJURED_PATTERNS: list[re.Pattern[str]] = [
-    re.compile(rf"\b(?:injuring|wounding|injured|wounded|hurt|hurting)\s+{_QUAL}{_NUM}\b", re.I),
+    re.compile(rf"\b(?:injuring|wounding|injured|wounded|injures|wounds|hurt|hurting)\s+{_QUAL}{_NUM}\b", re.I),
     re.compile(rf"\b{_QUAL}{_NUM}\s+{_WHO}\s*(?:were|was|are|is|have been|had been|being|suffered|sustained|"
                r"suffer|suffers|sustain)?\s*"
                r"(?:(?:slightly|lightly|seriously|critically|badly|minor(?:ly)?)\s+)?"
@@ -381,19 +381,23 @@ SUM_PATTERN = prefiltered(re.compile(
 ))
 NO_CASUALTIES = prefiltered(re.compile(
     r"\b(?:no (?:reported |immediate )?casualties|no immediate reports? of casualties|without (?:causing )?casualties|"
-    r"caused no casualties|there were no casualties|no (?:casualties|deaths) or injuries|"
+    r"caused no casualties|there (?:were|are) no casualties|no (?:casualties|deaths) or injuries|"
     r"no (?:injuries|damage) or (?:casualties|deaths)|neither (?:casualties|deaths) nor injuries|"
-    r"no one was (?:killed or )?(?:hurt|injured) or killed|nobody was (?:killed or )?(?:hurt|injured) or killed)\b",
+    r"no one (?:was|is) (?:killed or )?(?:hurt|injured) or killed|"
+    r"nobody (?:was|is) (?:killed or )?(?:hurt|injured) or killed)\b",
     re.I,
 ))
 NO_INJURIES = prefiltered(re.compile(
     r"\b(?:no (?:reported |immediate )?injuries|no immediate reports? of injuries|without (?:causing )?injuries|"
-    r"caused no injuries|neither injuries|no one was (?:hurt|injured|wounded)|nobody was (?:hurt|injured|wounded)|"
+    r"caused no injuries|neither injuries|no one (?:was|is) (?:hurt|injured|wounded)|"
+    r"nobody (?:was|is) (?:hurt|injured|wounded)|"
     r"without (?:hurting|injuring) anyone|no (?:US |American |coalition )?(?:personnel|troops|service ?members) "
     r"(?:were )?(?:hurt|injured|wounded)|none (?:of them )?(?:were )?(?:hurt|injured))\b",
     re.I,
 ))
-NO_DEATHS = prefiltered(re.compile(r"\b(?:no (?:deaths|fatalities)|no one was killed|nobody was killed)\b", re.I))
+NO_DEATHS = prefiltered(re.compile(
+    r"\b(?:no (?:deaths|fatalities)|no one (?:was|is) killed|nobody (?:was|is) killed)\b", re.I
+))
 
 # Capitals (and regional capitals) that news uses for their governments; they are an incident's place only
 # after a locative word ("in Baghdad", "rockets hit Erbil").
@@ -441,5 +445,5 @@ NAMED_VICTIMS = re.compile(
 NAMED_VICTIM_TITLE = re.compile(r"\b(?:Sgt|Spc|Pfc|Pvt|Cpl|Lt|Capt|Maj|Col|Gen|Spec)\.?\s+[A-Z]")
 DEATH_WORD = re.compile(r"\b(?:killed|killing|dead|died|death|fatal\w*)\b", re.I)
 NOBODY_HARMED = re.compile(
-    r"\b(?:no ?one|nobody|none of them) (?:was|were) (?:hurt|harmed)|without (?:hurting|harming) anyone\b", re.I
+    r"\b(?:no ?one|nobody|none of them) (?:was|were|is|are) (?:hurt|harmed)|without (?:hurting|harming) anyone\b", re.I
 )

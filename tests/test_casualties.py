@@ -44,3 +44,17 @@ def test_counts_with_an_aside_and_a_speaker_before_them():
 def test_a_count_followed_by_and_others_is_a_lower_bound():
     text = "The attack killed a civilian contractor and wounded a US service member and other coalition members."
     assert find_casualties(text) == (1, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Drones hit the outpost at al-Tanf; no one is hurt.", (0, 0)),
+        ("A rocket attack on Erbil kills a foreign civilian contractor.", (1, None)),
+        ("About ten rockets hit the base; an American contractor dies of a heart attack.", (1, None)),
+        ("Drones target Erbil airport; there are no casualties.", (0, 0)),
+        ("Fourteen rockets land on the base; two people suffer minor injuries.", (None, 2)),
+    ],
+)
+def test_timeline_present_tense(text, expected):
+    assert find_casualties(text) == expected
