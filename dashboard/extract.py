@@ -740,6 +740,7 @@ def _analyse_part(sentence: Sentence, places: ArticlePlaces, article_date: date 
     if _REACTION_BEFORE.search(text[: trigger.start()]):
         mentions = [m for m in mentions if m.start > trigger.start()]  # "officials in Najaf condemned the raids"
     kept = _event_mentions(text, mentions)
+    kept = [_city_airport(text, m, near, places.gazetteer) for m, near in kept]
     if len(kept) == 1 and specificity(kept[0][0].place) >= 3 and _DEFINITE_SITE.match(text):
         site = _antecedent(sentence, places)  # "The base, in Anbar province, was also targeted"
         kept = site if site and _contains(kept[0][0].place, site[0][0].place) else kept
@@ -835,6 +836,20 @@ def _event_weapon(clause: str, position: int | None, actor: str, place_at: int |
         near_agent = clause[agent.start() : agent.end() + 40] if agent else clause
         return "drone" if "drone" in near_agent.lower() or _DRONE_STRIKE.search(near_agent) else "airstrike"
     return find_weapon(clause, position)
+
+
+_THE_AIRPORT = re.compile(r"(?i)\b(?:the|its|the city's) (?:[\w-]+ )?(?:airport|air base|airbase)\b")
+
+
+def _city_airport(text: str, mention: Mention, near: bool, gazetteer: Gazetteer) -> tuple[Mention, bool]:
+    """Return the city's airport when the sentence puts the attack there ("rockets struck Hewler, landing inside
+    the airport compound"), else the mention as it is."""
+    if mention.place.kind != "city" or not _THE_AIRPORT.search(text, mention.end):
+        return mention, near
+    airport = gazetteer.resolve(f"{mention.text} airport")
+    if airport is None or airport.kind != "airport" or _km(airport, mention.place) > 25:
+        return mention, near
+    return Mention(mention.text, mention.start, mention.end, airport, mention.demonym), near
 
 
 def _coarse_only(text: str, kept: list[tuple[Mention, bool]], dated: DateMention | None) -> list[tuple[Mention, bool]]:

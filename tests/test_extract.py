@@ -288,3 +288,8 @@ def test_round_up_day_headings_date_the_lines_below(gazetteer):
     )
     dates = {r[0]: r[1] for r in _rows(gazetteer, text, "2022-08-26")}
     assert dates == {"Deir ez-Zor": "2022-08-23", "Conoco gas field": "2022-08-24"}
+
+
+def test_a_city_attack_landing_in_its_airport_is_the_airport(gazetteer):
+    text = "Several rockets struck Hewler on Monday night, landing inside the airport compound."
+    assert [r[0] for r in _rows(gazetteer, text, "2021-02-16")] == ["Erbil International Airport"]
