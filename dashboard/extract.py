@@ -211,6 +211,9 @@ def _place_text(sentence: str) -> str:
 
 DATELINE = re.compile(
     r"^\s*[A-Z][A-Za-z'’. -]{2,30}?(?:,\s*[A-Z][A-Za-z.]+(?:\s\d{1,2})?){0,2}\s*(?:\([^)]{0,60}\))?\s*(?:--|—|–|-)\s"
+    # "Duhok, 18 August:", "Baghdad, 12 Mar:" (but not a round-up's "Monday, Aug. 5:")
+    r"|^\s*(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)[A-Z][A-Za-z'’. -]{2,30}?,\s*"
+    r"(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?|[A-Z][a-z]{2,8}\.?\s+\d{1,2})\s*:\s"
 )
 
 
@@ -1313,6 +1316,8 @@ def _report_row(article: Mapping[str, Any], candidate: Candidate, article_date: 
     sentence = candidate.sentence
     article_id = str(article.get("article_id") or "")
     report_key = f"{article_id}|{sentence.start}|{candidate.place.name}"
+    if candidate.cause_clause:  # the same place can be told twice in one sentence: now and in the cause clause
+        report_key += f"|{candidate.mention.start}"
     place = candidate.place
     return {
         "report_id": "r" + hashlib.sha1(report_key.encode("utf-8")).hexdigest()[:15],

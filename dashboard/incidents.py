@@ -150,6 +150,7 @@ def assign_incidents(reports: pd.DataFrame) -> pd.DataFrame:
             common[id(chosen)] = window
         membership[i] = chosen
     _absorb_vague([c for c in {id(c): c for c in membership.values()}.values()], membership)
+    _join_same_day_neighbours([c for c in {id(c): c for c in membership.values()}.values()], membership)
     ids = {}
     for cluster in {id(c): c for c in membership.values()}.values():
         first = min(cluster, key=lambda r: (str(r.get("article_date") or "9999"), str(r["report_id"])))
@@ -193,6 +194,48 @@ def _absorb_vague(clusters: list[list[dict[str, Any]]], membership: dict[int, li
             targets[id(cluster)].extend(cluster)
     for index, cluster in membership.items():
         membership[index] = targets.get(id(cluster), cluster)
+
+
+SAME_DAY_KM = 10.0  # "rockets hit Erbil" and "rockets hit Erbil airport" on the same day are one attack
+
+
+def _day_of(cluster: list[dict[str, Any]]) -> date | None:
+    """Return the one day all of a cluster's reports give (each at day precision), else None."""
+    days = {_day(r.get("event_date")) for r in cluster if int(r.get("time_precision") or 3) == 1}
+    exact = all(int(r.get("time_precision") or 3) == 1 for r in cluster)
+    return days.pop() if exact and len(days) == 1 else None
+
+
+def _join_same_day_neighbours(clusters: list[list[dict[str, Any]]],
+                              membership: dict[int, list[dict[str, Any]]]) -> None:
+    """Merge pairs of day-precise clusters less than SAME_DAY_KM apart, told of the same day and weapon family
+    by different articles, when each has exactly one such neighbour (a town's name and its airport's)."""
+    grid: dict[tuple[date, int, int], list[tuple[float, float, list[dict[str, Any]]]]] = {}
+    for cluster in clusters:
+        day = _day_of(cluster)
+        if day is not None and not pd.isna(cluster[0].get("latitude")):
+            lat, lon = float(cluster[0]["latitude"]), float(cluster[0]["longitude"])
+            grid.setdefault((day, *_cell(lat, lon)), []).append((lat, lon, cluster))
+    partner: dict[int, list[list[dict[str, Any]]]] = {}
+    for (day, y, x), cells in grid.items():
+        around = [item for dy in (-1, 0, 1) for dx in (-1, 0, 1) for item in grid.get((day, y + dy, x + dx), [])]
+        for lat, lon, cluster in cells:
+            partner[id(cluster)] = [
+                other for o_lat, o_lon, other in around
+                if other is not cluster and great_circle((lat, lon), (o_lat, o_lon)).km < SAME_DAY_KM
+                and all(_compatible(other, r) for r in cluster)
+            ]
+    merged: dict[int, list[dict[str, Any]]] = {}
+    for cells in grid.values():
+        for _, _, cluster in cells:
+            near = partner[id(cluster)]
+            if len(near) != 1 or len(partner[id(near[0])]) != 1 or id(cluster) in merged or id(near[0]) in merged:
+                continue
+            keep, gone = (cluster, near[0]) if len(cluster) >= len(near[0]) else (near[0], cluster)
+            keep.extend(gone)
+            merged[id(gone)] = keep
+    for index, cluster in membership.items():
+        membership[index] = merged.get(id(cluster), cluster)
 
 
 def _most_common(values: list[Any], skip: tuple[Any, ...] = ("", "unknown", None)) -> Any:

@@ -260,7 +260,9 @@ NON_PLACE_NAMES = prefiltered(re.compile(
     r"Iraqi Kurdistan Region'?s? government|(?:US|U\.S\.|American) (?:State|Defense) Department|"
     r"Department of (?:State|Defense)|Iraq'?s? Joint Operations Command|Joint Operations Command|"
     r"Islamic Republic(?: of Iran)?|Washington Post|New York Times|Wall Street Journal|Jerusalem Post|"
-    r"Tehran Times|Baghdad Today|Kurdistan 24|Rudaw|Al Jazeera|Al Arabiya|Reuters|Associated Press)\b"
+    r"Tehran Times|Baghdad Today|Kurdistan 24|Rudaw|Al Jazeera|Al Arabiya|Reuters|Associated Press|"
+    r"[A-Z][\w'-]+(?: [A-Z][\w'-]+)? (?:Resistance|Protection|Defen[cs]e) Units|"  # "Sinjar Resistance Units"
+    r"[A-Z][\w'-]+(?: [A-Z][\w'-]+)? Military Council)\b"
 ))
 CLAIM = prefiltered(re.compile(
     r"\b(?:claim(?:ed|s|ing)?(?: of)? responsibility|claimed|claims|took responsibility|"

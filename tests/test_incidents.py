@@ -124,3 +124,19 @@ def test_a_report_near_a_town_joins_the_site_attack_nearby():
     ids = list(reports["incident_id"])
     assert ids[0] == ids[1]
     assert len({ids[0], ids[2], ids[3]}) == 3
+
+
+ERBIL = ("Erbil", 36.191, 44.009)
+ERBIL_AIRPORT = ("Erbil International Airport", 36.238, 43.963)
+
+
+def test_a_town_and_its_airport_told_of_the_same_day_are_one_incident():
+    reports = assign_incidents(table([
+        report(1, "a", place=ERBIL, event_date="2021-02-15", weapon="rocket"),
+        report(2, "b", place=ERBIL_AIRPORT, event_date="2021-02-15", weapon="rocket"),
+        report(3, "c", place=ERBIL, event_date="2021-02-16", weapon="rocket"),  # another day
+        report(4, "d", place=ERBIL_AIRPORT, event_date="2021-04-14", weapon="drone"),  # another attack
+    ]))
+    ids = list(reports["incident_id"])
+    assert ids[0] == ids[1]
+    assert len({ids[0], ids[2], ids[3]}) == 3
