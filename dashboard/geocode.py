@@ -6,6 +6,7 @@ import bisect
 import contextlib
 import csv
 import dataclasses
+import gc
 import gzip
 import hashlib
 import importlib.metadata
@@ -1761,7 +1762,12 @@ def load_gazetteer(online: bool = False, cache_dir: Path | None = None, nominati
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
     data = load_index(cache)
     layer = NominatimLayer(cache, nominatim_domain, nominatim_scheme, nominatim_timeout) if online else None
-    return Gazetteer(data, layer)
+    gazetteer = Gazetteer(data, layer)
+    # The index lives as long as the process: move it (and everything else alive now) out of the cyclic
+    # collector's reach, so collections during extraction do not walk it again and again.
+    gc.collect()
+    gc.freeze()
+    return gazetteer
 
 
 OUTPUT_KEYS = ("id", "name", "location", "latitude", "longitude", "country", "geo_precision", "geo_source")
