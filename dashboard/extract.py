@@ -307,6 +307,8 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
         if level == 1 and mention.place.kind in ("city", "town") and (_AREA_AFTER_TOWN.search(after) or (
                 not kept and (_SURROUNDINGS.search(before) or _SURROUNDINGS_AFTER.search(after)))):
             near = True  # "the countryside of Albu Kamal", "the al-Qaim border region": near the town
+        elif mention.place.kind == "district" and _AREA_AFTER_TOWN.search(after):
+            pass  # "Baghdad's Mashtal area": the quarter itself
         elif level < 3 and (lx.AREA_AFTER.search(after) or lx.AREA_BEFORE.search(before)):
             mention = Mention(mention.text, mention.start, mention.end, _as_area(mention.place), mention.demonym)
         kept.append((mention, near))
