@@ -77,8 +77,8 @@ def _number(text: str) -> int:
     return int(text) if text.isdigit() else lx.NUMBER_WORDS.get(text, 0)
 
 
-def _mask(text: str, pattern: re.Pattern[str]) -> str:
-    """Return the text with the pattern's matches blanked out (offsets kept)."""
+def blank_out(text: str, pattern: re.Pattern[str]) -> str:
+    """Return the text with every match of the pattern replaced by spaces (offsets kept)."""
     return pattern.sub(lambda m: " " * len(m.group(0)), text)
 
 
@@ -128,7 +128,7 @@ def _named_counts(text: str) -> tuple[int | None, int | None]:
     return fatalities, injured
 
 
-def _larger(a: int | None, b: int | None) -> int | None:
+def larger_stated(a: int | None, b: int | None) -> int | None:
     """Return the larger stated figure, None only when neither is stated."""
     return b if a is None else a if b is None else max(a, b)
 
@@ -139,13 +139,13 @@ def find_casualties(text: str) -> tuple[int | None, int | None]:
     if not CASUALTY_WORDS.search(text):
         return None, None
     if any(ch.isdigit() for ch in text):
-        text = _mask(text, _NUMBERED_NAME)
+        text = blank_out(text, _NUMBERED_NAME)
     if " of " in text:
-        text = _mask(_mask(text, _OF_THE_VICTIMS), _PARTITIVE)
+        text = blank_out(blank_out(text, _OF_THE_VICTIMS), _PARTITIVE)
     fatalities = _max_count([*lx.KILLED_PATTERNS, _TALLY_KILLED], text)
     injured = _max_count([*lx.INJURED_PATTERNS, _TALLY_INJURED], text)
     named_fatalities, named_injured = _named_counts(text)
-    fatalities, injured = _larger(fatalities, named_fatalities), _larger(injured, named_injured)
+    fatalities, injured = larger_stated(fatalities, named_fatalities), larger_stated(injured, named_injured)
     for total in lx.SUM_PATTERN.finditer(text):
         count = _number(total.group("a")) + _number(total.group("b"))
         if total.group("what").lower() in ("killed", "dead"):

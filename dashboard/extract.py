@@ -14,7 +14,7 @@ import pandas as pd
 from geopy.distance import great_circle
 
 from dashboard import lexicon as lx
-from dashboard.casualties import find_casualties
+from dashboard.casualties import blank_out, find_casualties, larger_stated
 from dashboard.dates import DateMention, find_dates
 from dashboard.geocode import Gazetteer, MentionIndex
 from dashboard.incidents import weapons_compatible
@@ -185,11 +185,6 @@ def geo_precision_of(place: Place, near: bool) -> int:
     return 1
 
 
-def _mask(text: str, pattern: re.Pattern[str]) -> str:
-    """Return text with every match of pattern replaced by spaces (offsets are kept)."""
-    return pattern.sub(lambda m: " " * len(m.group(0)), text)
-
-
 _ACTOR_MASK = lx.prefiltered(re.compile("|".join(f"(?:{p.pattern})" for _, p in lx.ACTOR_PATTERNS)))
 # One pass finds every actor / weapon: a named group per entry (group i = entry i).
 _ACTOR_ANY = lx.prefiltered(
@@ -202,7 +197,7 @@ _WEAPON_ANY = lx.prefiltered(
 
 def _place_text(sentence: str) -> str:
     """Return the sentence with organisation, actor and person names blanked so they are not read as places."""
-    text = _mask(_mask(sentence, lx.NON_PLACE_NAMES), _ACTOR_MASK)
+    text = blank_out(blank_out(sentence, lx.NON_PLACE_NAMES), _ACTOR_MASK)
     for person in lx.PERSON_NAME.finditer(text):
         start, end = person.span(1)
         text = text[:start] + " " * (end - start) + text[end:]
@@ -313,16 +308,13 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
             mention = Mention(mention.text, mention.start, mention.end, _as_area(mention.place), mention.demonym)
         kept.append((mention, near))
     if len(kept) > 1:  # "facilities south of Baghdad, including one in the Jurf al-Sakhar area": Baghdad locates
-        located = [(m, n) for m, n in kept if not _COMPASS_OF.search(sentence[max(0, m.start - 40) : m.start])]
+        located = [(m, n) for m, n in kept
+                   if not _DISTANCE_REFERENCE.search(sentence[max(0, m.start - 40) : m.start])]
         kept = located or kept
     return _drop_containers(kept)
 
 
 _POSSESSIVE_END = re.compile(r"'s\s*$")
-_COMPASS_OF = re.compile(
-    r"(?i)\b(?:\d+\s*(?:km|kilomet(?:er|re)s|miles)\s+)?(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?"
-    r"\s+of\s+(?:the\s+)?(?:capital\s+)?$"
-)
 _ATTACK_NOUN = re.compile(r"\s+(?:[a-z]+\s+)?(?:attack|strike|bombing|blast|explosion|raid)s?\b")
 _NAME_LIST_END = re.compile(r"[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?\s+(?:and|or)\s+$")
 _PEOPLE_IN_ENDS = ("in", "of", "the", "and", "or")
@@ -416,7 +408,7 @@ _CARRIED_MUNITION = re.compile(
 @lru_cache(maxsize=8192)
 def _weapons_in(text: str) -> tuple[tuple[int, str], ...]:
     """Return (offset, weapon) for each weapon the text names (cached: asked about with several positions)."""
-    clean = _mask(_mask(_mask(text, _AIR_DEFENCE), _WEAPON_AS_OBJECT), _CARRIED_MUNITION)
+    clean = blank_out(blank_out(blank_out(text, _AIR_DEFENCE), _WEAPON_AS_OBJECT), _CARRIED_MUNITION)
     return tuple((m.start(), lx.WEAPON_PATTERNS[int(m.lastgroup[1:])][0]) for m in _WEAPON_ANY.finditer(clean))
 
 
@@ -461,7 +453,7 @@ _NO_HARM = re.compile(
 @lru_cache(maxsize=4096)
 def find_outcome(text: str) -> str:
     """Return 'impact' when anything hit, else 'intercepted' when it was stopped, else 'unknown'."""
-    rest = _mask(_mask(_mask(text, _BEFORE_IMPACT), lx.OUTCOME_INTERCEPTED), _NO_HARM)
+    rest = blank_out(blank_out(blank_out(text, _BEFORE_IMPACT), lx.OUTCOME_INTERCEPTED), _NO_HARM)
     if lx.OUTCOME_IMPACT.search(rest):
         return "impact"
     if lx.OUTCOME_INTERCEPTED.search(text):
@@ -1063,18 +1055,9 @@ def _merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
         twin.claimed = twin.claimed or (candidate.claimed and candidate.actor == twin.actor)
         if twin.outcome != "impact" and candidate.outcome != "unknown":
             twin.outcome = candidate.outcome
-        twin.fatalities = _max_or_none(twin.fatalities, candidate.fatalities)
-        twin.injured = _max_or_none(twin.injured, candidate.injured)
+        twin.fatalities = larger_stated(twin.fatalities, candidate.fatalities)
+        twin.injured = larger_stated(twin.injured, candidate.injured)
     return merged
-
-
-def _max_or_none(a: int | None, b: int | None) -> int | None:
-    """Return the larger stated number, keeping None only when neither is stated."""
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return max(a, b)
 
 
 def _same_incident(a: Candidate, b: Candidate) -> bool:

@@ -168,6 +168,16 @@ def _cell(lat: float, lon: float) -> tuple[int, int]:
     return int(lat // _CELL), int(lon // _CELL)
 
 
+def _nearby(grid: dict[tuple, list[tuple[float, float, list[dict[str, Any]]]]], cell: tuple, lat: float,
+            lon: float, km: float) -> list[list[dict[str, Any]]]:
+    """Return the clusters of the grid cells around `cell` (same leading keys, e.g. the day) within km of a point."""
+    *keys, y, x = cell
+    return [
+        other for dy in (-1, 0, 1) for dx in (-1, 0, 1) for o_lat, o_lon, other in grid.get((*keys, y + dy, x + dx), [])
+        if great_circle((lat, lon), (o_lat, o_lon)).km <= km
+    ]
+
+
 def _absorb_vague(clusters: list[list[dict[str, Any]]], membership: dict[int, list[dict[str, Any]]]) -> None:
     """Merge each cluster told only as "near" a town (geo precision 2) into the one site-precise cluster within
     NEAR_KM that can be the same event ("a base near Kirkuk" and "K-1 Air Base", same night, same weapon)."""
@@ -182,10 +192,9 @@ def _absorb_vague(clusters: list[list[dict[str, Any]]], membership: dict[int, li
         if any(int(r.get("geo_precision") or 3) != 2 for r in cluster) or pd.isna(cluster[0].get("latitude")):
             continue
         lat, lon = float(cluster[0]["latitude"]), float(cluster[0]["longitude"])
-        y, x = _cell(lat, lon)
         near = [
-            other for dy in (-1, 0, 1) for dx in (-1, 0, 1) for o_lat, o_lon, other in grid.get((y + dy, x + dx), [])
-            if great_circle((lat, lon), (o_lat, o_lon)).km <= NEAR_KM and all(_compatible(other, r) for r in cluster)
+            other for other in _nearby(grid, _cell(lat, lon), lat, lon, NEAR_KM)
+            if all(_compatible(other, r) for r in cluster)
         ]
         if len(near) == 1:
             targets[id(cluster)] = near[0]
@@ -217,13 +226,11 @@ def _join_same_day_neighbours(clusters: list[list[dict[str, Any]]],
             lat, lon = float(cluster[0]["latitude"]), float(cluster[0]["longitude"])
             grid.setdefault((day, *_cell(lat, lon)), []).append((lat, lon, cluster))
     partner: dict[int, list[list[dict[str, Any]]]] = {}
-    for (day, y, x), cells in grid.items():
-        around = [item for dy in (-1, 0, 1) for dx in (-1, 0, 1) for item in grid.get((day, y + dy, x + dx), [])]
+    for cell, cells in grid.items():
         for lat, lon, cluster in cells:
             partner[id(cluster)] = [
-                other for o_lat, o_lon, other in around
-                if other is not cluster and great_circle((lat, lon), (o_lat, o_lon)).km < SAME_DAY_KM
-                and all(_compatible(other, r) for r in cluster)
+                other for other in _nearby(grid, cell, lat, lon, SAME_DAY_KM)
+                if other is not cluster and all(_compatible(other, r) for r in cluster)
             ]
     merged: dict[int, list[dict[str, Any]]] = {}
     for cells in grid.values():
