@@ -108,6 +108,7 @@ class Candidate:
     weapon_inferred: bool = False  # the weapon comes from a later sentence or the lead, not from this telling
     refined: bool = False  # a region-level telling given the one site a later sentence names inside it
     offset_days: int | None = None  # "came five days after US jets bombed al-Qaim": days from the main event
+    hours_before: bool = False  # "came hours after ...": the told attack was hours before the main one
 
 
 # Coarseness of a place kind; a curated "district" is a city quarter (Green Zone, Mashtal), finer than its city.
@@ -704,8 +705,10 @@ def _analyse_sentence(sentence: Sentence, places: ArticlePlaces, article_date: d
         ]
         offset = _offset_days(opener.group(0))
         main_date = _sentence_date(main, article_date, len(main.text), skip)
+        hours = bool(re.search(r"(?i)\bhours\s*$", opener.group(0))) and rest_text.lstrip().lower().startswith("after")
         for candidate in referred:
             candidate.cause_clause = True
+            candidate.hours_before = hours or "hours after" in opener.group(0).lower()
             if offset is not None and candidate.event_date is None:
                 candidate.offset_days = offset
                 if main_date is not None and main_date.precision == 1:
@@ -962,6 +965,7 @@ def _carry_dates(sentences: list[Sentence], candidates: dict[int, list[Candidate
                  ) -> None:
     """Give undated candidates the date of an earlier dated sentence of the same paragraph."""
     last: tuple[int, date, int] | None = None
+    last_text = ""
     for index in sorted(candidates):
         paragraph = sentences[index].paragraph
         following = _FOLLOWING.search(sentences[index].text)
@@ -979,10 +983,17 @@ def _carry_dates(sentences: list[Sentence], candidates: dict[int, list[Candidate
             if candidate.event_date is None and last and last[0] == paragraph:
                 candidate.event_date, candidate.time_precision = last[1], last[2]
                 candidate.date_inferred = True
+                if candidate.hours_before and last[2] == 1 and _EARLY_HOURS.search(last_text):
+                    # "In the early hours of Jan. 16, drones ... The attack came hours after missiles hit Irbil":
+                    # hours before the small hours of a day is the evening before.
+                    candidate.event_date -= timedelta(days=1)
+                    candidate.date_inferred = False
             elif candidate.event_date is not None:
                 last = (paragraph, candidate.event_date, candidate.time_precision)
+                last_text = candidate.sentence.text
 
 
+_EARLY_HOURS = re.compile(r"(?i)\b(?:early hours|small hours|before dawn|pre-dawn|after midnight|at dawn)\b")
 _FOLLOWING = re.compile(
     r"(?i)\b(?:the (?:next|following) (?:day|morning|afternoon|evening|night)|a day later|the day after|"
     r"hours later)\b(?!\s+(?:the|a|an)\b)"

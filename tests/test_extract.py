@@ -293,3 +293,13 @@ def test_round_up_day_headings_date_the_lines_below(gazetteer):
 def test_a_city_attack_landing_in_its_airport_is_the_airport(gazetteer):
     text = "Several rockets struck Hewler on Monday night, landing inside the airport compound."
     assert [r[0] for r in _rows(gazetteer, text, "2021-02-16")] == ["Erbil International Airport"]
+
+
+def test_hours_before_an_early_morning_attack_is_the_evening_before(gazetteer):
+    text = (
+        "IRBIL -- In the early hours of Jan. 16, three drones heading for the coalition base at Erbil "
+        "International Airport were shot down. No casualties were reported. The attack came hours after Iran's "
+        "Revolutionary Guards fired missiles at a villa in Irbil, a strike that killed civilians."
+    )
+    dates = {r[0]: r[1] for r in _rows(gazetteer, text, "2024-01-20")}
+    assert dates == {"Erbil International Airport": "2024-01-16", "Erbil": "2024-01-15"}
