@@ -45,7 +45,7 @@ _ROLE = (
 _NAMED_ONE = re.compile(
     rf"\b(?P<verb>killing|killed|assassinating|assassinated)\s+(?:(?:a|an|the|its|their|his|her)\s+)?"
     r"(?:[\w-]+'s\s+)?"
-    rf"(?:(?:senior|top|prominent|veteran|local|[A-Z][\w'-]+)\s+){{0,4}}{_ROLE}\s+{_NAME}"
+    rf"(?:(?:senior|top|prominent|veteran|local|[A-Z][\w'-]+|al-[A-Z][\w'-]*)\s+){{0,4}}{_ROLE}\s+{_NAME}"
     rf"|\b(?P<verb2>killing|killed|assassinating|assassinated)\s+{_NAME}"
     r"(?=\s*(?:[,;.]|$|\s(?:and|along|together|as well|with|in|on|at|near|when|while|after|as)\b))"
 )
