@@ -15,26 +15,12 @@ from dashboard.extract import (
     find_casualties,
     find_outcome,
     find_weapon,
-    split_sentences,
 )
 
 
 def article(text: str, published: str = "2024-03-30") -> dict:
     """Return an article record for extract_article."""
     return {"article_id": "a1", "source_file": "x.txt", "published": published, "text": text}
-
-
-def test_split_sentences_keeps_offsets_and_abbreviations():
-    text = "U.S. forces were hit on Jan. 20 at Ain al-Asad. Two were hurt.\n\nNext paragraph here."
-    sentences = split_sentences(text)
-    assert [s.text for s in sentences] == [
-        "U.S. forces were hit on Jan. 20 at Ain al-Asad.",
-        "Two were hurt.",
-        "Next paragraph here.",
-    ]
-    for s in sentences:
-        assert text[s.start : s.end] == s.text
-    assert sentences[0].paragraph == sentences[1].paragraph != sentences[2].paragraph
 
 
 @pytest.mark.parametrize(
