@@ -697,6 +697,9 @@ def _analyse_part(sentence: Sentence, places: ArticlePlaces, article_date: date 
     fatalities, injured = find_casualties(text)
     outcome = find_outcome(text)
     actor, claimed = find_actor(text, trigger.start())
+    defence = _DEFENCE.search(text)
+    if actor and not claimed and defence and defence.start() <= trigger.start():
+        actor = ""  # "American troops at al-Tanf intercepted two drones": the named side is the defender
     clause = text[: _context_cut(text)]
     for mention, near in kept:
         # One place: the most specific weapon named ("ballistic missiles and rockets"); several: the nearest.
@@ -758,6 +761,8 @@ def _past_year_event(text: str, trigger: re.Match[str], article_date: date | Non
     return bool(year and int(year["year"]) < article_date.year and not _trigger(rest))
 
 
+_DEFENCE = re.compile(r"(?i)\b(?:intercept(?:ed|s)|shot down|downed|brought down|repelled|fended off|thwarted|"
+                      r"foiled|engaged)\b")
 _DRONE_STRIKE = re.compile(r"\b(?:drone|UAV)\s+(?:strike|attack|raid)s?\b", re.I)
 _STATE_ACTORS = ("US forces", "Israel", "Turkey")
 

@@ -243,12 +243,20 @@ ACTORS: list[tuple[str, str]] = [
     ("Hamas", r"Hamas"),
     ("Syrian Democratic Forces", r"Syrian Democratic Forces|SDF"),
     ("PKK", r"Kurdistan Workers'? Party|PKK"),
+    ("Iran-backed militias", r"Iran(?:ian)?[- ](?:backed|aligned|allied|linked|affiliated|sponsored) (?:[a-z]+ )?"
+     r"(?:militants|militias?|groups?|factions?|fighters|forces|proxies)"),
     ("US forces", r"(?:U\.?S\.?|US|American|United States)(?:-led)? (?:[A-Z]+-\d+[A-Z]?s? )?(?:fighter )?"
-     r"(?:forces|military|troops|warplanes|aircraft|jets|bombers|drones?|Central Command|Air Force|Army)|"
-     r"CENTCOM|Central Command|Pentagon|B-1B?s?|B-52s?|AC-130s?|MQ-9s?|F-15Es?|A-10s?"),
-    ("Israel", r"Israeli (?:military|forces|army|air force|warplanes|jets|drones?)|IDF"),
-    ("Turkey", r"Turkish (?:military|forces|army|air force|warplanes|jets|drones?)"),
-    ("Iran", r"Iranian (?:military|forces|missiles?|drones?)"),
+     r"(?:forces|military|troops|warplanes|aircraft|jets|bombers|drones?|Central Command|Air Force|Army)"
+     r"(?! (?:outposts?|bases?|installations?|facilit(?:y|ies)|compounds?|sites?|garrisons?|camps?|positions?|"
+     r"convoys?|personnel|advisers|advisors|contractors?|presence))|"
+     r"CENTCOM|Central Command|Pentagon|B-1B?s?|B-52s?|AC-130s?|MQ-9s?|F-15Es?|A-10s?|"
+     r"United States(?= (?:has |had |then |later )?(?:carried out|launched|struck|conducted|hit|bombed))"),
+    ("Israel", r"Israeli (?:military|forces|army|air force|warplanes|jets|drones?)|IDF|"
+     r"Israel(?= (?:has |had |then |later )?(?:carried out|launched|struck|conducted|hit|bombed|fired))"),
+    ("Turkey", r"Turkish (?:military|forces|army|air force|warplanes|jets|drones?)|"
+     r"Turkey(?= (?:has |had |then |later )?(?:carried out|launched|struck|conducted|hit|bombed|fired))"),
+    ("Iran", r"Iranian (?:military|forces|missiles?|drones?)|"
+     r"Iran(?= (?:has |had |then |later )?(?:carried out|launched|struck|conducted|hit|bombed|fired|fires|launches))"),
     ("Iraqi security forces", r"Iraqi (?:security )?forces|Iraqi army|Counter-Terrorism Service"),
 ]
 ACTOR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(rf"\b(?:{p})\b")) for name, p in ACTORS]

@@ -289,3 +289,19 @@ def test_hours_before_an_early_morning_attack_is_the_evening_before(gazetteer):
     )
     dates = {r[0]: r[1] for r in _rows(gazetteer, text, "2024-01-20")}
     assert dates == {"Erbil International Airport": "2024-01-16", "Erbil": "2024-01-15"}
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("The United States carried out airstrikes on three sites in Iraq used by Kataib Hezbollah on Tuesday.",
+         "US forces"),
+        ("Iran fired ballistic missiles at Ain al-Asad air base on Wednesday.", "Iran"),
+        ("Iranian-backed militants launched rockets at Ain al-Asad air base on Saturday.", "Iran-backed militias"),
+        ("A drone struck a small US military outpost in Jordan on Sunday, killing three soldiers.", ""),
+        ("American troops at the al-Tanf garrison intercepted two drones on Tuesday.", ""),
+    ],
+)
+def test_actor_is_the_attacker_not_the_target_or_defender(gazetteer, text, actor):
+    reports = extract_article(article(text, "2024-03-30"), gazetteer)
+    assert [r["actor"] for r in reports] == [actor]
