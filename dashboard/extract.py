@@ -589,6 +589,21 @@ def _context_clause(text: str) -> re.Match[str] | None:
     return next((m for m in lx.CONTEXT_CLAUSE.finditer(text) if m.start() > first_trigger.start()), None)
 
 
+def _reference_lead_in(text: str) -> re.Match[str] | None:
+    """Return the cause/reaction opener of a sentence whose only attack is the one it refers to ("It was the
+    first wave of a response to the drone attack on Tower 22"), or None. A sentence-initial opener ("In response
+    to the attack, jets struck al-Qaim") is not one: its main clause follows."""
+    first_trigger = _trigger(text)
+    if not first_trigger:
+        return None
+    opener = next((m for m in lx.CONTEXT_CLAUSE.finditer(text, 0, first_trigger.start())), None)
+    if opener is None or not re.search(r"\w", text[: opener.start()]):
+        return None
+    if "," in text[opener.end() : first_trigger.start()]:
+        return None
+    return opener
+
+
 _DAYS_APART = re.compile(
     r"(?i)(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten) "
     r"(?P<unit>days?|weeks?) (?P<dir>after|before)"
@@ -629,7 +644,11 @@ def _analyse_sentence(sentence: Sentence, places: ArticlePlaces, article_date: d
     """
     opener = _context_clause(sentence.text)
     if opener is None:
-        return _analyse_part(sentence, places, article_date, skip)
+        found = _analyse_part(sentence, places, article_date, skip)
+        lead_in = _reference_lead_in(sentence.text)
+        for candidate in found:  # "It was the first wave of a response to the drone attack on Tower 22"
+            candidate.cause_clause = lead_in is not None and candidate.mention.start > lead_in.end()
+        return found
     cut = opener.start()
     main = Sentence(sentence.start, sentence.start + cut, sentence.text[:cut], sentence.paragraph)
     found = _analyse_part(main, places, article_date, skip)

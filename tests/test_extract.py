@@ -266,6 +266,16 @@ def test_days_after_dates_a_referred_attack_from_the_lead(gazetteer):
     assert rows == {"Baghdad International Airport": "2020-01-03", "Al-Qaim": "2019-12-29"}
 
 
+
+def test_an_attack_told_only_as_the_reason_lends_no_date_or_weapon(gazetteer):
+    text = (
+        "The United States struck militia targets in Iraq and Syria on Friday, the military said.\n\n"
+        "It was a response to the drone attack on Tower 22 in Jordan on Sunday, which killed three soldiers.\n\n"
+        "In Iraq, militia positions in al-Qaim were hit, security officials said."
+    )
+    rows = {r[0]: (r[1], r[2]) for r in _rows(gazetteer, text, "2024-02-03")}
+    assert rows == {"Tower 22": ("2024-01-28", "drone"), "Al-Qaim": ("2024-02-02", "airstrike")}
+
 def test_round_up_day_headings_date_the_lines_below(gazetteer):
     text = (
         "Week in review.\n\nTUESDAY. US aircraft struck bunkers in the Deir ez-Zor area, the Pentagon said.\n\n"
