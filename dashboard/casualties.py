@@ -11,7 +11,12 @@ CASUALTY_WORDS = re.compile(
     r"(?i)kill|dead|death|died|dies?\b|injur|wound|hurt|casualt|fatalit|lives|toll|slain|martyr|concuss|inhalation"
 )
 # "Sgt 1", "155 mm", "2020": numbers that are names, calibres or years, not head counts.
-_NUMBERED_NAME = lx.prefiltered(re.compile(r"\b(?:[A-Z][a-z]+|[A-Z]{1,4}-?)\s?\d+\b|\b\d+\s?mm\b|\b\d{4}\b"))
+# "Tower 22", "K-1", "107mm", "2024" are names and years, not counts; "Roughly 14", "About 20" are counts.
+_NUMBERED_NAME = lx.prefiltered(re.compile(
+    r"\b(?!(?:Roughly|About|Around|Nearly|Some|Over|Only|Approximately|Almost|All|Another|Perhaps|Up)\b)"
+    r"(?:[A-Z][a-z]+|[A-Z]{1,4}-?)\s?\d+\b|\b\d+\s?mm\b|\b\d{4}\b|"
+    r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.\s?\d{1,2}\b"
+))
 _NEGATED_COUNT = re.compile(r"(?i)\b(?:no|not|none of the)\s*$")
 _COUNT = (
     r"\d{1,4}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"

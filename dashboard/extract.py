@@ -1114,6 +1114,11 @@ def _casualties_from_story(candidates: list[Candidate], sentences: list[Sentence
             c for c in candidates
             if all(_same_area(m.place, c.place) for m in named) and not _own_side_victims(c, sentence.text)
         ]
+        if _EACH_INCIDENT.search(sentence.text) and fatalities in (0, None) and injured in (0, None):
+            for candidate in fitting:  # "no one was killed or wounded at either site": a stated none for each
+                candidate.fatalities = fatalities if candidate.fatalities is None else candidate.fatalities
+                candidate.injured = injured if candidate.injured is None else candidate.injured
+            continue
         if len(fitting) != 1 or (len(candidates) > 1 and not named):
             continue
         candidate = fitting[0]
@@ -1123,6 +1128,10 @@ def _casualties_from_story(candidates: list[Candidate], sentences: list[Sentence
             candidate.injured = injured
 
 
+_EACH_INCIDENT = re.compile(
+    r"(?i)\b(?:at|in|on|from) (?:either|both|each|any|all|neither)(?: of)?(?: the)?(?: two| three| four)? "
+    r"(?:sites?|bases?|attacks?|strikes?|locations?|incidents?|facilities|installations?|targets?)\b"
+)
 _US_VICTIMS = re.compile(
     r"\b(?:U\.?S\.?|American|coalition)\s+(?:[\w-]+\s+){0,2}?(?:personnel|troops|service ?members|soldiers|"
     r"servicemen|contractors?|citizens?|sailors|marines|airmen)\b"

@@ -339,7 +339,8 @@ _WHO = (
     r"members|fighters|militants|contractors|reservists|guards|officers|workers|staff|commanders?|"
     r"civilian|soldier|service ?member|contractor|fighter|militant|child(?:ren)?|women|men|others|"
     r"Americans|Iraqis|Syrians|Jordanians|Kurds|individuals|policemen|police officers|members)?"
-    r"(?:\s+(?:working|serving|based|stationed) (?:with|for|at|in) (?:the )?[\w-]+(?: [\w-]+)?)?"
+    r"(?:\s+(?:(?:working|serving|based|stationed) (?:with|for|at|in)|on|at|in|inside|aboard|from) (?:the )?[\w.-]+"
+    r"(?: [\w.-]+)?)?"
     r"(?:\s+(?:in all|in total|altogether|overall))?"
 )
 KILLED_PATTERNS: list[re.Pattern[str]] = [
@@ -372,7 +373,7 @@ _GROUP_NOUN = (
     r"(?:(?!were\b|was\b|and\b|had\b|have\b)[\w.'-]+\s+){0,3}?(?:people|civilians|soldiers|troops|"
     r"service ?members|servicemen|personnel|fighters|contractors|reservists|guards|officers|workers|members|"
     r"militants|civilian|soldier|service ?member|contractor|fighter|Americans|Britons?|Iraqis|others|airman|"
-    r"reservist|officer|guard)"
+    r"reservist|officer|guard|women|men|children|woman|man|child|relatives|family members)"
     r"(?:\s+(?:of|from|with|serving (?:with|in))\s+(?:(?!were\b|was\b|and\b)[\w.'-]+\s+){1,5}?)?"
 )
 
@@ -393,8 +394,8 @@ NO_CASUALTIES = prefiltered(re.compile(
     r"\b(?:no (?:reported |immediate )?casualties|no immediate reports? of casualties|without (?:causing )?casualties|"
     r"caused no casualties|there (?:were|are) no casualties|no (?:casualties|deaths) or injuries|"
     r"no (?:injuries|damage) or (?:casualties|deaths)|neither (?:casualties|deaths) nor injuries|"
-    r"no one (?:was|is) (?:killed or )?(?:hurt|injured) or killed|"
-    r"nobody (?:was|is) (?:killed or )?(?:hurt|injured) or killed)\b",
+    r"(?:no ?one|nobody) (?:was|were|is|has been) (?:killed|hurt|injured|wounded|harmed) (?:or|and) "
+    r"(?:killed|hurt|injured|wounded|harmed))\b",
     re.I,
 ))
 NO_INJURIES = prefiltered(re.compile(
@@ -441,7 +442,7 @@ AREA_AFTER = re.compile(r"^\s*(?:countryside|province|governorate|region|distric
 _LIST_NUM = r"\d{1,4}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 LIST_PATTERN = prefiltered(re.compile(
     rf"\b(?P<verb>killing|killed|wounding|wounded|injuring|injured)\s+(?P<a>{_LIST_NUM})\s+"
-    rf"(?:(?!\b(?:kill|wound|injur|hurt)\w*)[^,.;]){{0,60}}?\s+and\s+"
+    rf"(?:(?!\b(?:kill|wound|injur|hurt)\w*)(?:[^,.;]|(?<=\b[A-Z])\.)){{0,60}}?\s+and\s+"
     rf"(?:(?P<b>another)|(?P<b2>{_LIST_NUM})\s+(?:other \w+|[a-z]+)\b)",
     re.I,
 ))

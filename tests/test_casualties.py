@@ -25,6 +25,14 @@ from dashboard.casualties import find_casualties
         ("Rockets hit the base and nobody was hurt.", (0, 0)),
         ("There were no immediate reports of casualties.", (0, 0)),
         ("The strikes killed Islamic State fighters near the border.", (None, None)),
+        ("Rockets struck the base, killing two U.S. service members and a British soldier.", (3, None)),
+        ("Roughly 14 others were wounded, some of them seriously.", (None, 14)),
+        ("IRBIL, Feb. 16 -- A contractor working with the U.S.-led coalition was killed and nine other people on the "
+         "base were wounded.", (1, 9)),
+        ("Two women and three children were killed when the rocket fell short.", (5, None)),
+        ("Two other children from the family were badly hurt.", (None, 2)),
+        ("Officials said no one was killed or wounded at either site.", (0, 0)),
+        ("On Nov. 3 soldiers were killed in the rocket attack on Tower 22.", (None, None)),
     ],
 )
 def test_casualty_phrases(text, expected):
