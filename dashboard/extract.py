@@ -908,12 +908,13 @@ def _refine_coarse(sentences: list[Sentence], candidates: dict[int, list[Candida
         for candidate in own:
             if specificity(candidate.place) < 3:
                 continue
-            for follow in sentences[index + 1 : index + 3]:
+            for at, follow in enumerate(sentences[index + 1 : index + 3], start=index + 1):
                 found = places.in_sentence(follow)
                 sites = {
                     m.place for m in found
                     if not m.demonym and specificity(m.place) <= 1 and _contains(candidate.place, m.place)
                     and not any(_km(m.place, c.place) < 15 for c in own if c.cause_clause)  # told as the cause
+                    and not any(_other_event(c, candidate) for c in candidates.get(at, []) if c.place == m.place)
                 }
                 if len(sites) == 1:
                     place = sites.pop()
@@ -922,6 +923,16 @@ def _refine_coarse(sentences: list[Sentence], candidates: dict[int, list[Candida
                     candidate.mention = Mention(mention.text, follow.start + mention.start, follow.start + mention.end,
                                                 place)
                     break
+
+
+def _other_event(told: Candidate, coarse: Candidate) -> bool:
+    """Return True when a site's own telling is another attack than the coarse one ("American aircraft struck
+    depots in Iraq on Thursday. ... Tuesday's barrage of rockets on Camp Taji"): another weapon, or days apart."""
+    if not weapons_compatible(told.weapon, coarse.weapon):
+        return True
+    if told.event_date is None or coarse.event_date is None:
+        return False
+    return abs((told.event_date - coarse.event_date).days) > 1  # "overnight" and "early on Tuesday" are one night
 
 
 def _carry_dates(sentences: list[Sentence], candidates: dict[int, list[Candidate]], article_date: date | None

@@ -276,6 +276,15 @@ def test_an_attack_told_only_as_the_reason_lends_no_date_or_weapon(gazetteer):
     rows = {r[0]: (r[1], r[2]) for r in _rows(gazetteer, text, "2024-02-03")}
     assert rows == {"Tower 22": ("2024-01-28", "drone"), "Al-Qaim": ("2024-02-02", "airstrike")}
 
+
+def test_a_country_wide_strike_is_not_placed_at_the_site_of_the_attack_it_answers(gazetteer):
+    text = (
+        "US aircraft bombed five militia arms depots in Iraq late on Thursday, the Pentagon said.\n\n"
+        "Officials blamed the militia for Wednesday's salvo of rockets on Camp Taji, which killed three soldiers."
+    )
+    assert _rows(gazetteer, text, "2020-03-13") == [
+        ("Iraq", "2020-03-12", "airstrike", None, None), ("Camp Taji", "2020-03-11", "rocket", 3, None)]
+
 def test_round_up_day_headings_date_the_lines_below(gazetteer):
     text = (
         "Week in review.\n\nTUESDAY. US aircraft struck bunkers in the Deir ez-Zor area, the Pentagon said.\n\n"
