@@ -234,6 +234,8 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
             continue  # "Iraq's prime minister"
         if _people_in(before):
             continue  # "diplomats in Baghdad noted", "officials in Sulaymaniyah and Duhok"
+        if _GATHERING_BEFORE.search(before):
+            continue  # "a protest outside the U.S. Embassy", "talks in Washington", "living in camps around Duhok"
         if lx.ROUTE_BEFORE.search(before) and len(mentions) > 2:
             continue  # "on the road between Sulaymaniyah and Halabja near the town of Said Sadiq"
         if mention.place.name in lx.CAPITALS and not (lx.LOCATIVE_CUE.search(before) or _ATTACK_NOUN.match(after)):
@@ -254,6 +256,11 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
     return _drop_containers(kept)
 
 
+_GATHERING_BEFORE = re.compile(
+    r"(?i)\b(?:protests?|protesters|rall(?:y|ies)|funerals?|marched|coffins?|mourners|talks|summit|conference|"
+    r"ceremony|sit-in|demonstrations?|demonstrators|vigil|negotiations|"
+    r"(?:living|lived|sheltering|displaced|fled|born)\s+(?:in|to|at|near|around))\b(?:(?!\b(?:attack|strike|struck|hit|fired|shell|rocket|drone|bomb|kill|explo)\w*)[^.;])*$"
+)
 _POSSESSIVE_END = re.compile(r"'s\s*$")
 _ATTACK_NOUN = re.compile(r"\s+(?:[a-z]+\s+)?(?:attack|strike|bombing|blast|explosion|raid)s?\b")
 _NAME_LIST_END = re.compile(r"[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?\s+(?:and|or)\s+$")
@@ -345,10 +352,26 @@ _CARRIED_MUNITION = re.compile(
 )
 
 
+# "a U.S. drone fired missiles at his convoy": the same, told from the platform.
+_PLATFORM_FIRED = re.compile(
+    r"(?i)\b(?:drones?|UAVs?|aircraft|jets?|warplanes?|helicopters?|Reapers?|gunships?)\s+(?:[\w-]+\s+)?"
+    r"(?:fired|launched|dropped)\s+(?:[\w-]+\s+){0,3}?(?P<munition>missiles?|rockets?|bombs?|munitions?)\b"
+)
+
+
+def _blank_munitions(text: str) -> str:
+    """Return the text with munitions fired by a named platform blanked out (same length)."""
+    if not _PLATFORM_FIRED.search(text):
+        return text
+    return _PLATFORM_FIRED.sub(lambda m: m.group(0)[: m.start("munition") - m.start()] + " " * len(m["munition"]),
+                               text)
+
+
 @lru_cache(maxsize=8192)
 def _weapons_in(text: str) -> tuple[tuple[int, str], ...]:
     """Return (offset, weapon) for each weapon the text names (cached: asked about with several positions)."""
     clean = blank_out(blank_out(blank_out(text, _AIR_DEFENCE), _WEAPON_AS_OBJECT), _CARRIED_MUNITION)
+    clean = _blank_munitions(clean)
     return tuple((m.start(), lx.WEAPON_PATTERNS[int(m.lastgroup[1:])][0]) for m in _WEAPON_ANY.finditer(clean))
 
 

@@ -172,7 +172,10 @@ HABITUAL = prefiltered(re.compile(
     r"claimed)|(?:has|have) become|(?:has|have) (?:intensified|stepped up|escalated|expanded)|"
     r"(?:a|the|last|past)\s+(?:few\s+)?(?:weeks?|months?|year) (?:in which|when|during which)|"
     r"(?:the )?latest (?:in|of) (?:a (?:series|string|wave|spate) of|more than|over|dozens|scores|hundreds)|"
-    r"this (?:summer|spring|winter|autumn|year)|since\s+(?:the\s+)?(?:start|beginning|outbreak|\w+ \d{4}))\b",
+    r"this (?:summer|spring|winter|autumn|year)|since\s+(?:the\s+)?(?:start|beginning|outbreak|\w+ \d{4})|"
+    r"near-daily|nearly daily|near daily|on a daily basis|for (?:several |many |a few )?(?:days|weeks|months) now|"
+    r"(?:has|have) (?:also )?been (?:shelling|striking|bombing|firing|attacking|targeting|pounding)[^.;]{0,80}?"
+    r"\bfor (?:several |many |a few |two |three )?(?:days|weeks|months))\b",
     re.I,
 ))
 NEGATED = prefiltered(re.compile(

@@ -75,6 +75,8 @@ def test_outcome_intercepted_vs_impact(text, expected):
         ("Gunmen opened fire on the checkpoint.", "gunfire"),
         ("The base was attacked.", "unknown"),
         ("Air defence missiles intercepted a drone.", "drone"),
+        ("He was killed when a US drone fired two missiles at his car.", "drone"),
+        ("US jets dropped bombs on the depot.", "airstrike"),
     ],
 )
 def test_weapons(text, expected):
@@ -129,9 +131,20 @@ def test_threats_and_summaries_are_not_incidents(gazetteer):
     text = (
         "Kataib Hezbollah threatened to attack Ain al-Asad if US forces did not leave. "
         "US forces in Iraq and Syria have been attacked more than 150 times since October. "
-        "Militias could target Harir air base, officials warned."
+        "Militias could target Harir air base, officials warned. "
+        "Near-daily rocket attacks on the Green Zone have unsettled diplomats. "
+        "Turkish artillery has been shelling villages near Sidakan for several days."
     )
     assert extract_article(article(text), gazetteer) == []
+
+
+def test_places_of_funerals_talks_and_protests_are_context(gazetteer):
+    text = (
+        "Mourners marched behind coffins in Baghdad on Tuesday at a funeral for four fighters killed in US "
+        "airstrikes near al-Qaim on Sunday.\n\n"
+        "Militias said the strikes would be answered, ahead of talks between the two leaders in Washington."
+    )
+    assert [r[0] for r in _rows(gazetteer, text, "2021-06-29")] == ["Al-Qaim"]
 
 
 @pytest.mark.parametrize(
