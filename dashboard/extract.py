@@ -1106,6 +1106,7 @@ def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[di
         found = _analyse_sentence(sentence, places, article_date, skip)
         if found:
             by_sentence[index] = found
+    _enumerated_targets(sentences, by_sentence, places, article_date)
     if not by_sentence:
         return []
     _attach_followups(sentences, by_sentence)
@@ -1129,6 +1130,55 @@ def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[di
     merged = _merge_candidates(candidates)
     _casualties_from_story(merged, sentences, places)
     return [_report_row(article, c, article_date) for c in merged]
+
+
+_TARGET_LIST = re.compile(
+    r"(?i)^(?:[^.;]{0,50}?\b(?:targets?|sites?|facilit(?:y|ies)|positions|depots?|locations|compounds?)|"
+    r"(?:the|a) (?:first|second|third|fourth|fifth|other|last|remaining)(?: one| target| site| strike)?|another"
+    r"(?: one| target| site| strike)?)\s+(?:[\w-]+\s+){0,2}?(?:was|were|lay|included|included a)\b"
+)
+
+
+_LOCATED_AT = re.compile(
+    r"(?i)\b(?:in|at|near|outside|around|inside|by|on the outskirts of)\s+(?:the\s+)?"
+    r"(?:(?:border\s+)?(?:town|city|village|area|district|province|outskirts) of\s+)?$"
+)
+
+
+def _enumerated_targets(sentences: list[Sentence], candidates: dict[int, list[Candidate]], places: ArticlePlaces,
+                        article_date: date | None) -> None:
+    """Add the targets a sentence lists after a strike on several ("US jets struck two sites in eastern Syria. The
+    first target was a training facility near Abu Kamal. The second was a safe house near Mayadin.")."""
+    for index, sentence in enumerate(sentences):
+        if index in candidates or not _TARGET_LIST.match(sentence.text):
+            continue
+        anchor = next((
+            earlier for earlier in reversed(sentences[max(0, index - 4) : index])
+            if earlier.paragraph >= sentence.paragraph - 2 and _trigger(earlier.text) and _realised(earlier.text)
+            and not lx.NEGATED.search(earlier.text) and _context_clause(earlier.text) is None
+        ), None)
+        if anchor is None:
+            continue
+        trigger = _trigger(anchor.text)
+        actor, claimed = find_actor(anchor.text, trigger.start())
+        weapon = _event_weapon(anchor.text[: _context_cut(anchor.text)], trigger.start(), actor)
+        dated = _sentence_date(anchor, article_date, trigger.start())
+        found = []
+        for mention in places.in_sentence(sentence):
+            before = sentence.text[max(0, mention.start - 40) : mention.start]
+            if mention.demonym or specificity(mention.place) > 2 or not _LOCATED_AT.search(before):
+                continue  # only a place the target is at ("near Abu Kamal"), not "a message to Washington"
+            if _DISTANCE_REFERENCE.search(before):
+                continue
+            found.append(Candidate(
+                place=mention.place, mention=mention, sentence=sentence,
+                geo_precision=geo_precision_of(mention.place, bool(lx.NEAR_BEFORE.search(before))),
+                weapon=weapon, actor=actor, claimed=claimed, outcome=find_outcome(anchor.text),
+                event_date=dated.date if dated else None, time_precision=dated.precision if dated else 3,
+                date_inferred=dated is None,
+            ))
+        if found:
+            candidates[index] = found
 
 
 def _casualties_from_story(candidates: list[Candidate], sentences: list[Sentence], places: ArticlePlaces) -> None:

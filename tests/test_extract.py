@@ -298,6 +298,17 @@ def test_a_country_wide_strike_is_not_placed_at_the_site_of_the_attack_it_answer
     assert _rows(gazetteer, text, "2020-03-13") == [
         ("Iraq", "2020-03-12", "airstrike", None, None), ("Camp Taji", "2020-03-11", "rocket", 3, None)]
 
+
+def test_targets_listed_after_a_strike_on_several_sites_are_incidents(gazetteer):
+    text = (
+        "US F-15E jets on Sunday struck two sites in eastern Syria used by Iran-backed groups, Austin said.\n\n"
+        "The first target was a training facility near Abu Kamal, close to the border, Austin said.\n\n"
+        "The second was a safe house near Mayadin. Analysts called the choice of target a message to Washington."
+    )
+    rows = _rows(gazetteer, text, "2023-11-13")
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        ("Albu Kamal", "2023-11-12", "airstrike"), ("Al-Mayadin", "2023-11-12", "airstrike")]
+
 def test_round_up_day_headings_date_the_lines_below(gazetteer):
     text = (
         "Week in review.\n\nTUESDAY. US aircraft struck bunkers in the Deir ez-Zor area, the Pentagon said.\n\n"
