@@ -261,6 +261,7 @@ _GATHERING_BEFORE = re.compile(
     r"ceremony|sit-in|demonstrations?|demonstrators|vigil|negotiations|"
     r"(?:living|lived|sheltering|displaced|fled|born)\s+(?:in|to|at|near|around))\b(?:(?!\b(?:attack|strike|struck|hit|fired|shell|rocket|drone|bomb|kill|explo)\w*)[^.;])*$"
 )
+_NAMED_ATTACK_BEFORE = re.compile(r"(?i)(?:^|[,;:]\s|\b(?:that|after|since|before|in)\s)the\s+$")
 _POSSESSIVE_END = re.compile(r"'s\s*$")
 _ATTACK_NOUN = re.compile(r"\s+(?:[a-z]+\s+)?(?:attack|strike|bombing|blast|explosion|raid)s?\b")
 _NAME_LIST_END = re.compile(r"[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?\s+(?:and|or)\s+$")
@@ -570,7 +571,7 @@ class ArticlePlaces:
 _DEFINITE_SITE = re.compile(
     r"\b(?:the|that|this)\s+(?:same\s+|sprawling\s+|desert\s+|US\s+|American\s+|coalition\s+)?"
     r"(?:base|air ?base|airfield|air field|garrison|outpost|compound|installation|embassy|camp|facility|"
-    r"prison|jail|checkpoint|border crossing|airport|"
+    r"prison|jail|checkpoint|border crossing|airport|site|(?:gas |oil )?field|refinery|plant|"
     r"(?P<area>area|town|city|district|village))\b",
     re.I,
 )
@@ -762,6 +763,11 @@ def _analyse_part(sentence: Sentence, places: ArticlePlaces, article_date: date 
         )
         if dated is None:  # "The operation came five days after US jets bombed al-Qaim"
             candidate.offset_days = _offset_days(text[: trigger.start()])
+        if _NAMED_ATTACK_BEFORE.search(text[: mention.start]) and _ATTACK_NOUN.match(text, mention.end):
+            # "The Erbil attack was among the most serious": a look back at an attack the article told already;
+            # its weapon and day yield to that telling's when the two are merged.
+            candidate.weapon_inferred = True
+            candidate.date_inferred = not (dated and dated.precision == 1)
         own = _mention_date(sentence, article_date, mention, kept, skip) if len(kept) > 1 else None
         if own is not None or dated is not None:
             chosen = own or dated

@@ -309,6 +309,24 @@ def test_targets_listed_after_a_strike_on_several_sites_are_incidents(gazetteer)
     assert [(r[0], r[1], r[2]) for r in rows] == [
         ("Albu Kamal", "2023-11-12", "airstrike"), ("Al-Mayadin", "2023-11-12", "airstrike")]
 
+
+def test_a_look_back_at_the_named_attack_is_the_same_incident(gazetteer):
+    text = (
+        "Three US troops were wounded when a drone struck Erbil air base early on Monday.\n\n"
+        "The Erbil attack was among the most serious since militias began targeting US forces in mid-October."
+    )
+    assert _rows(gazetteer, text, "2023-12-26") == [("Erbil International Airport", "2023-12-25", "drone", None, 3)]
+
+
+def test_the_site_and_the_field_refer_to_the_last_named_site(gazetteer):
+    text = (
+        "A drone struck the Khor Mor gas field on Friday, killing four workers.\n\n"
+        "It is not the first time. On Jan. 25, two rockets struck the site, setting a storage tank on fire."
+    )
+    rows = _rows(gazetteer, text, "2024-04-27")
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        ("Khor Mor gas field", "2024-04-26", "drone"), ("Khor Mor gas field", "2024-01-25", "rocket")]
+
 def test_round_up_day_headings_date_the_lines_below(gazetteer):
     text = (
         "Week in review.\n\nTUESDAY. US aircraft struck bunkers in the Deir ez-Zor area, the Pentagon said.\n\n"
