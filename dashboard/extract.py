@@ -63,7 +63,8 @@ _US_STRIKES = lx.prefiltered(
 # "attacked by X", "claimed by X" name the actor; "facilities used by X" names the target.
 _PASSIVE_BY = re.compile(
     r"\b(?:attacked|hit|struck|targeted|launched|fired|claimed|carried out|conducted|killed|wounded|injured|"
-    r"shelled|bombed|downed|ordered|sent|flown|operated|blamed on|attributed to|(?:was|were) by)\s+"
+    r"shelled|bombed|downed|ordered|sent|flown|operated|blamed(?:\s+[\w-]+){0,3}?\s+on|attributed to|"
+    r"(?:was|were) by)\s+"
     r"(?:\w+\s+)?(?:by\s+)?(?:the\s+)?$",
     re.I,
 )
@@ -293,6 +294,8 @@ def _contains(outer: Place, inner: Place) -> bool:
     if specificity(outer) <= specificity(inner) and not (outer.kind in ("city", "town") and inner.kind not in (
         "city", "town", "district", "admin1", "country", "region", "continent")):
         return False
+    if outer.kind == "region" and outer.iso3:  # "the Sayyida Zeinab district", "Kurdistan Region": one country's
+        return outer.iso3 == inner.iso3 and _km(outer, inner) < 200
     if outer.kind in ("country", "continent", "region"):
         return outer.iso3 == inner.iso3 or outer.kind != "country"
     if outer.kind == "admin1":
@@ -429,10 +432,13 @@ def find_outcome(text: str) -> str:
 def find_actor(sentence: str, trigger_at: int) -> tuple[str, bool]:
     """Return (actor, claimed) named in the sentence: the 'by X' agent, the claimant, or the first before the verb."""
     claimed = bool(lx.CLAIM.search(sentence))
+    passive = bool(_PASSIVE_HIT.search(sentence))
     found = sorted(
         (m.start(), lx.ACTOR_PATTERNS[int(m.lastgroup[1:])][0]) for m in _ACTOR_ANY.finditer(sentence)
         if not _SOURCE_AFTER.search(sentence[m.end() : m.end() + 30])
-    )
+        and not _VICTIM_AFTER.match(sentence, m.end())  # "American service members were wounded"
+        and not (_TARGET_NOUN_AFTER.match(sentence, m.end()) and (passive or m.start() > trigger_at))
+    )  # "PMF positions in al-Qaim were hit", "a strike targeted a PMF site": the named side was hit
     if not found:
         us = _US_STRIKES.search(sentence)
         return (_state_actor(us.group(0)), False) if us else ("", claimed)
@@ -447,6 +453,21 @@ def find_actor(sentence: str, trigger_at: int) -> tuple[str, bool]:
     if before:
         return before[0], claimed
     return (found[0][1], claimed) if claimed else ("", False)
+
+
+_VICTIM_AFTER = re.compile(
+    r"(?i)\s+(?:[\w'-]+\s+){0,6}?(?:were|was|have been|had been|are|is|being)\s+"
+    r"(?:(?:also|later|reportedly|slightly|seriously|critically|lightly|badly)\s+)?"
+    r"(?:killed|wounded|injured|hurt|hit|struck|targeted|attacked|bombed|shelled)\b"
+)
+_TARGET_NOUN_AFTER = re.compile(
+    r"(?i)\s+(?:[\w-]+\s+)?(?:positions?|sites?|bases?|headquarters|facilit(?:y|ies)|members?|fighters|"
+    r"commanders?|convoys?|vehicles?|targets|depots?|camps?|offices?|personnel|troops|outposts?|compounds?|"
+    r"academy|checkpoints?|leaders?|officials?)\b"
+)
+_PASSIVE_HIT = re.compile(
+    r"(?i)\b(?:were|was|had been|have been)\s+(?:also\s+)?(?:hit|struck|targeted|attacked|bombed|shelled)\b"
+)
 
 
 def _state_actor(phrase: str) -> str:
@@ -909,7 +930,8 @@ def _zeros_for_all(sentences: list[Sentence], index: int, own: list[Candidate],
 
 def _about_attack(text: str) -> bool:
     """Return True when a sentence speaks of an attack, its damage or its casualties."""
-    return bool(_trigger(text) or lx.NO_CASUALTIES.search(text) or lx.NO_INJURIES.search(text))
+    return bool(_trigger(text) or lx.NO_CASUALTIES.search(text) or lx.NO_INJURIES.search(text)
+                or lx.CLAIM.search(text))
 
 
 def _fill_from(candidate: Candidate, follow: Sentence) -> None:
@@ -927,8 +949,10 @@ def _fill_from(candidate: Candidate, follow: Sentence) -> None:
     outcome = find_outcome(follow.text)
     if outcome != "unknown" and candidate.outcome != "impact":
         candidate.outcome = outcome
-    if not candidate.actor:
-        candidate.actor, candidate.claimed = find_actor(follow.text, len(follow.text))
+    trigger = _trigger(follow.text)
+    if not candidate.actor and (trigger or lx.CLAIM.search(follow.text)):
+        # the agent of the follow-up's attack word, or its claimant; not any group it names
+        candidate.actor, candidate.claimed = find_actor(follow.text, trigger.start() if trigger else len(follow.text))
 
 
 def _refine_coarse(sentences: list[Sentence], candidates: dict[int, list[Candidate]], places: ArticlePlaces) -> None:
@@ -1129,7 +1153,7 @@ def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[di
         if candidate.offset_days is not None and anchor and (candidate.event_date is None or candidate.date_inferred):
             candidate.event_date = anchor + timedelta(days=candidate.offset_days)  # from the story's own day
             candidate.time_precision, candidate.date_inferred = 1, False
-    _actor_from_story(candidates)
+    _actor_from_story(candidates, _lead_actor(sentences))
     for candidate in candidates:
         if not candidate.actor and claimant and len(candidates) <= 3:
             candidate.actor, candidate.claimed = claimant, True
@@ -1272,14 +1296,28 @@ def _lead_date(sentences: list[Sentence], article_date: date | None, dateline_en
     return spoken
 
 
-def _actor_from_story(candidates: list[Candidate]) -> None:
-    """Give actorless airstrikes the actor of the last airstrike told before them ("The strikes hit ...")."""
+def _actor_from_story(candidates: list[Candidate], lead_actor: str = "") -> None:
+    """Give actorless airstrikes the actor of the last airstrike told before them ("The strikes hit ..."), else
+    the state the lead names as striking ("The United States struck 85 targets ... al-Qaim was hit")."""
     for index, candidate in enumerate(candidates):
         if candidate.actor or candidate.weapon != "airstrike":
             continue
         before = [c for c in candidates[:index] if c.actor and c.weapon == "airstrike" and not c.cause_clause]
         if before:
             candidate.actor = before[-1].actor
+        elif lead_actor in _STATE_ACTORS:
+            candidate.actor = lead_actor
+
+
+def _lead_actor(sentences: list[Sentence]) -> str:
+    """Return the actor of the article's first attack sentence among its first three, or ''."""
+    for sentence in sentences[:3]:
+        trigger = _trigger(sentence.text)
+        if trigger and _realised(sentence.text):
+            actor, _ = find_actor(sentence.text, trigger.start())
+            if actor:
+                return actor
+    return ""
 
 
 def _weapon_from_previous_sentence(sentences: list[Sentence], candidates: dict[int, list[Candidate]]) -> None:

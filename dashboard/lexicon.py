@@ -253,7 +253,8 @@ ACTORS: list[tuple[str, str]] = [
      r"(?! (?:outposts?|bases?|installations?|facilit(?:y|ies)|compounds?|sites?|garrisons?|camps?|positions?|"
      r"convoys?|personnel|advisers|advisors|contractors?|presence))|"
      r"CENTCOM|Central Command|Pentagon|B-1B?s?|B-52s?|AC-130s?|MQ-9s?|F-15Es?|A-10s?|"
-     r"United States(?= (?:has |had |then |later )?(?:carried out|launched|struck|conducted|hit|bombed))"),
+     r"(?:United States|Washington)(?= (?:has |had |then |later )?(?:carried out|launched|struck|conducted|hit|"
+     r"bombed))"),
     ("Israel", r"Israeli (?:military|forces|army|air force|warplanes|jets|drones?)|IDF|"
      r"Israel(?= (?:has |had |then |later )?(?:carried out|launched|struck|conducted|hit|bombed|fired))"),
     ("Turkey", r"Turkish (?:military|forces|army|air force|warplanes|jets|drones?)|"

@@ -361,6 +361,13 @@ def test_hours_before_an_early_morning_attack_is_the_evening_before(gazetteer):
         ("Iranian-backed militants launched rockets at Ain al-Asad air base on Saturday.", "Iran-backed militias"),
         ("A drone struck a small US military outpost in Jordan on Sunday, killing three soldiers.", ""),
         ("American troops at the al-Tanf garrison intercepted two drones on Tuesday.", ""),
+        ("Three American service members were wounded when a drone struck Erbil air base on Monday.", ""),
+        ("Popular Mobilization Forces positions in al-Qaim were hit by airstrikes on Friday.", ""),
+        ("Washington struck a drone team near Musayyib on Tuesday.", "US forces"),
+        ("A drone hit Tower 22 on Sunday. Washington blamed the attack on the Islamic Resistance in Iraq.",
+         "Islamic Resistance in Iraq"),
+        ("The United States struck 85 targets in Iraq and Syria on Friday.\n\nAnother strike targeted a PMF site "
+         "at Akashat, in the Anbar desert.", "US forces"),
     ],
 )
 def test_actor_is_the_attacker_not_the_target_or_defender(gazetteer, text, actor):
