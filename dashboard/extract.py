@@ -159,7 +159,7 @@ _TRIGGER_STEMS = (
     "attack", "assault", "strik", "struck", "hit", "target", "salvo", "barrage", "volley", "incinerat", "obliterat",
     "fire", "firing", "launch", "shell", "pound", "fell", "land", "bomb", "shot down", "intercept", "down",
     "destroy", "explo", "blast", "impact", "kill", "wound", "injur", "raid", "ambush", "detonat", "came under",
-    "rain", "slam", "crash", "sent", "flew", "flown", "aim", "direct", "lobb",
+    "rain", "slam", "crash", "sent", "flew", "flown", "aim", "direct", "lobb", "went off", "blew up",
 )
 
 
@@ -231,8 +231,8 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
             continue  # "Washington had hit", "Baghdad said" (but not "a strike in Baghdad had killed")
         if lx.ORIGIN_AFTER.search(after) or (before.rstrip().endswith("from") and lx.FROM_BEFORE.search(before)):
             continue
-        if level >= 3 and _POSSESSIVE_END.search(mention.text):
-            continue  # "Iraq's prime minister"
+        if level >= 3 and (_POSSESSIVE_END.search(mention.text) or _POSSESSIVE_START.match(sentence, mention.end)):
+            continue  # "Iraq's prime minister", "Iraq's Security Media Cell said"
         if _people_in(before):
             continue  # "diplomats in Baghdad noted", "officials in Sulaymaniyah and Duhok"
         if _GATHERING_BEFORE.search(before):
@@ -264,6 +264,7 @@ _GATHERING_BEFORE = re.compile(
 )
 _NAMED_ATTACK_BEFORE = re.compile(r"(?i)(?:^|[,;:]\s|\b(?:that|after|since|before|in)\s)the\s+$")
 _POSSESSIVE_END = re.compile(r"'s\s*$")
+_POSSESSIVE_START = re.compile(r"['\u2019]s\b")
 _ATTACK_NOUN = re.compile(r"\s+(?:[a-z]+\s+)?(?:attack|strike|bombing|blast|explosion|raid)s?\b")
 _NAME_LIST_END = re.compile(r"[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?\s+(?:and|or)\s+$")
 _PEOPLE_IN_ENDS = ("in", "of", "the", "and", "or")

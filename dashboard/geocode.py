@@ -280,7 +280,12 @@ def _norm_token(token: str) -> str:
     if not t.isascii():
         t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
         t = t.replace("ı", "i").replace("ł", "l").replace("ø", "o").replace("đ", "d").replace("ß", "ss")
+    if len(t) > 5 and t[-3:] in ("yah", "yya", "yeh") and _NISBA_END.search(t):
+        t = _NISBA_END.sub("iya", t)  # Diwaniyah / Diwaniya / Diwaniyya: one transliterated ending
     return "al" if t in CONNECTORS else t
+
+
+_NISBA_END = re.compile(r"iy{1,2}(?:ah|a|eh)$")
 
 
 def canonical(tokens: list[str]) -> str:

@@ -96,7 +96,8 @@ WEAPON_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "IED",
         re.compile(
-            r"\b(?:IEDs?|improvised explosive devices?|roadside bombs?|explosive devices?|car bombs?|"
+            r"\b(?:IEDs?|improvised explosive devices?|roadside (?:bombs?|blasts?|explosions?|devices?)|"
+            r"explosive devices?|devices? (?=exploded|went off|detonated|blew up)|car bombs?|"
             r"VBIEDs?|booby[- ]trap(?:ped)?|landmines?|sticky bombs?)\b",
             re.I,
         ),
@@ -142,6 +143,7 @@ TRIGGER = prefiltered(re.compile(
     r"explo(?:ded|sion|sions|sive)|blasts?|impact(?:ed|s)?|(?<!the )(?<!The )(?:killed|wounded|injured)|killing|"
     r"wounding|injuring|injuries|"
     r"raid(?:s|ed)?|ambush(?:ed)?|detonat(?:ed|ion)|came under (?:fire|attack)|rained|slammed|crashed|"
+    r"went off|blew up|"
     r"(?:sent|flew|flown|aimed|directed|lobbed)\s+(?:\w+\s+)?(?:towards?|at|into))\b",
     re.I,
 ))

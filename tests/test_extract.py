@@ -73,6 +73,8 @@ def test_outcome_intercepted_vs_impact(text, expected):
         ("US warplanes struck the depot.", "airstrike"),
         ("A roadside bomb hit a logistics convoy.", "IED"),
         ("Gunmen opened fire on the checkpoint.", "gunfire"),
+        ("A roadside blast hit a supply convoy near Samawah.", "IED"),
+        ("Another device exploded as a logistics convoy passed.", "IED"),
         ("The base was attacked.", "unknown"),
         ("Air defence missiles intercepted a drone.", "drone"),
         ("He was killed when a US drone fired two missiles at his car.", "drone"),
@@ -326,6 +328,18 @@ def test_the_site_and_the_field_refer_to_the_last_named_site(gazetteer):
     rows = _rows(gazetteer, text, "2024-04-27")
     assert [(r[0], r[1], r[2]) for r in rows] == [
         ("Khor Mor gas field", "2024-04-26", "drone"), ("Khor Mor gas field", "2024-01-25", "rocket")]
+
+
+def test_a_round_up_of_convoy_bombs_and_a_second_attack_on_the_same_base(gazetteer):
+    text = (
+        "AYN AL-ASAD -- A drone struck Ayn al-Asad air base on Saturday, the coalition said.\n\n"
+        "Earlier in the week, on Tuesday, two rockets landed inside the same base without causing casualties, "
+        "Iraq's Security Media Cell said.\n\n"
+        "A roadside bomb went off beside a convoy on the highway near Diwaniyah on Thursday."
+    )
+    assert [(r[0], r[1], r[2]) for r in _rows(gazetteer, text, "2021-05-09")] == [
+        ("Ain al-Asad Air Base", "2021-05-08", "drone"), ("Ain al-Asad Air Base", "2021-05-04", "rocket"),
+        ("Al Diwaniyah", "2021-05-06", "IED")]
 
 def test_round_up_day_headings_date_the_lines_below(gazetteer):
     text = (

@@ -59,6 +59,7 @@ def test_normalisation_unifies_article_hyphen_quote_and_diacritic_variants():
     assert norm_key("Baghdad’s international airport") == norm_key("Baghdad international airport")
     assert norm_key("Qamishlî") == norm_key("Qamishli")
     assert norm_key("the Green Zone") == norm_key("Green Zone")
+    assert norm_key("Diwaniyah") == norm_key("Diwaniya") == norm_key("Diwaniyya")
 
 
 @pytest.mark.parametrize(
@@ -71,6 +72,8 @@ def test_normalisation_unifies_article_hyphen_quote_and_diacritic_variants():
         ("al-Tanf", 33.5, 38.6, "site"),
         ("Tower 22", 33.3, 38.7, "site"),
         ("Paris", 48.85, 2.35, "city"),
+        ("Diwaniyah", 31.99, 44.93, "city"),
+        ("Diwaniyah province", 31.85, 44.84, "admin1"),
     ],
 )
 def test_offline_resolution_coordinates(gazetteer, name, lat, lon, kind):
