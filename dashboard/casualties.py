@@ -70,6 +70,14 @@ _KILLED_WITH = re.compile(
 )
 
 
+# "Saadi and two companions were killed": a named person plus a count of others, as the subject.
+_NAMED_AND_OTHERS = re.compile(
+    rf"\b[A-Z][\w'-]+(?:\s(?:al-)?[A-Z][\w'-]+)?\s+and\s+(?P<n>{_COUNT})\s+(?:other\s+)?"
+    r"(?:others|companions|bodyguards|guards|aides|associates|relatives|colleagues|comrades)\s+"
+    r"(?:were|had been|have been)\s+killed\b"
+)
+
+
 # "wounded a US service member and other coalition members": a lower bound, not the figure.
 _AND_OTHERS = re.compile(
     r"(?i)(?:(?!\b(?:kill|wound|injur|hurt|dead|died))[^,.;]){0,40}?\band (?:other|several|many|dozens|scores)\b"
@@ -122,6 +130,8 @@ def _named_counts(text: str) -> tuple[int | None, int | None]:
     for named in _NAMED_ONE.finditer(text):
         others = _PLUS_OTHERS.match(text, named.end())
         fatalities = _bigger(fatalities, 1 + (_number(others.group("n")) if others else 0))
+    for named in _NAMED_AND_OTHERS.finditer(text):
+        fatalities = _bigger(fatalities, 1 + _number(named.group("n")))
     for companion in _KILLED_WITH.finditer(text):
         fatalities = _bigger(fatalities, 1 + _number(companion.group("n")))
     for ordinal in _ORDINAL_VICTIM.finditer(text):

@@ -932,7 +932,7 @@ def _zeros_for_all(sentences: list[Sentence], index: int, own: list[Candidate],
 def _about_attack(text: str) -> bool:
     """Return True when a sentence speaks of an attack, its damage or its casualties."""
     return bool(_trigger(text) or lx.NO_CASUALTIES.search(text) or lx.NO_INJURIES.search(text)
-                or lx.CLAIM.search(text))
+                or lx.CLAIM.search(text) or _TOTAL.search(text))
 
 
 def _fill_from(candidate: Candidate, follow: Sentence) -> None:

@@ -345,7 +345,7 @@ _WHO = (
     r"members|fighters|militants|contractors|reservists|guards|officers|workers|staff|commanders?|"
     r"civilian|soldier|service ?member|contractor|fighter|militant|child(?:ren)?|women|men|others|"
     r"Americans|Iraqis|Syrians|Jordanians|Kurds|individuals|policemen|police officers|members)?"
-    r"(?:\s+(?:(?:working|serving|based|stationed) (?:with|for|at|in)|on|at|in|inside|aboard|from) (?:the )?[\w.-]+"
+    r"(?:\s+(?:(?:working|serving|based|stationed) (?:with|for|at|in)|on|at|in|inside|aboard|from|of) (?:the )?[\w.-]+"
     r"(?: [\w.-]+)?)?"
     r"(?:\s+(?:in all|in total|altogether|overall))?"
 )
@@ -407,6 +407,7 @@ NO_CASUALTIES = prefiltered(re.compile(
 NO_INJURIES = prefiltered(re.compile(
     r"\b(?:no (?:reported |immediate )?injuries|no immediate reports? of injuries|without (?:causing )?injuries|"
     r"caused no injuries|neither injuries|no one (?:was|is) (?:hurt|injured|wounded)|"
+    r"(?:were|was) (?:all )?(?:unhurt|unharmed|uninjured)|escaped (?:unhurt|unharmed|uninjured)|"
     r"nobody (?:was|is) (?:hurt|injured|wounded)|"
     r"without (?:hurting|injuring) anyone|no (?:US |American |coalition )?(?:personnel|troops|service ?members) "
     r"(?:were )?(?:hurt|injured|wounded)|none (?:of them )?(?:were )?(?:hurt|injured))\b",

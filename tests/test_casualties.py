@@ -33,6 +33,9 @@ from dashboard.casualties import find_casualties
         ("Two other children from the family were badly hurt.", (None, 2)),
         ("Officials said no one was killed or wounded at either site.", (0, 0)),
         ("On Nov. 3 soldiers were killed in the rocket attack on Tower 22.", (None, None)),
+        ("Six members of the protection detail were wounded.", (None, 6)),
+        ("Saadi and two companions were killed when a drone hit their car.", (3, None)),
+        ("The contractors driving the trucks were unhurt.", (0, 0)),
     ],
 )
 def test_casualty_phrases(text, expected):
