@@ -56,9 +56,11 @@ def main() -> None:
         render_map(rows, dates, memo)
     with right:
         render_timeline(rows, loaded.titles, dates, memo)
-    # Lazy tabs: only the open tab's content runs (keeps reruns fast with 100k incidents).
-    table_tab, reader_tab, review_tab, upload_tab = st.tabs(
-        ["Table", "Reader", "Review", "Add articles"], key=TAB_KEY, on_change="rerun"
+    # Lazy tabs: only the open tab's content runs (keeps reruns fast with 100k incidents). The reader opens first:
+    # the newest incident's article, evidence and places marked, is on screen with the map and the timeline, and
+    # the first page does not wait for the table's grid library (about 0.4 s of a 3 s first render here).
+    reader_tab, table_tab, review_tab, upload_tab = st.tabs(
+        ["Reader", "Table", "Review", "Add articles"], key=TAB_KEY, on_change="rerun"
     )
     if table_tab.open:
         with table_tab:

@@ -103,8 +103,7 @@ def make_app(monkeypatch, tmp_path, tables):
         at = AppTest.from_file(APP, default_timeout=60)
         for key, value in (params or {}).items():
             at.query_params[key] = value
-        if tab:
-            at.session_state["main_tab"] = tab
+        at.session_state["main_tab"] = tab or "Table"  # the reader opens first; most checks read the table
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         return at
@@ -273,7 +272,7 @@ def test_upload_bad_file_shows_error_and_keeps_the_rest(make_app, tmp_path):
 def test_review_tab_is_present(make_app):
     """The Review tab exists and runs only when open (lazy tabs)."""
     at = make_app()
-    assert [t.label for t in at.tabs] == ["Table", "Reader", "Review", "Add articles"]
+    assert [t.label for t in at.tabs] == ["Reader", "Table", "Review", "Add articles"]
     assert not at.html  # the reader did not run while its tab is closed
     at = make_app(tab="Review")
     assert not at.dataframe or "report_id" not in at.dataframe[0].value.columns
@@ -304,8 +303,7 @@ def test_seed_only_page_is_meaningful(monkeypatch, tmp_path, repo_dir):
     monkeypatch.delenv("INCIDENT_DASHBOARD_SYNTHETIC", raising=False)
     st.cache_data.clear()
     at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["main_tab"] = "Reader"
-    at.run()
+    at.run()  # a new session: the reader is the open tab
     assert not at.exception, [e.value for e in at.exception]
     geo, timeline = plotly_figures(at)
     places = {row[0] for trace in geo["data"] for row in trace["customdata"]}
@@ -348,6 +346,7 @@ def test_many_incidents_send_few_marks(monkeypatch, tmp_path):
     monkeypatch.setenv("INCIDENT_DASHBOARD_DATA", str(tmp_path))
     st.cache_data.clear()
     at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["main_tab"] = "Table"
     at.run()
     assert not at.exception
     sizes = figure_sizes(at)

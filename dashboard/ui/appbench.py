@@ -28,8 +28,11 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-# What "the page has rendered" means: map markers, timeline bars and the table are in the DOM.
-RENDERED_SELECTORS = ("g.geo path.point", "g.barlayer path", "[data-testid='stDataFrame']")
+# What "the page has rendered" means: map markers, timeline bars and the reader's article (the tab a new session
+# opens on, its evidence highlighted) are in the DOM.
+RENDERED_SELECTORS = ("g.geo path.point", "g.barlayer path", ".article-text .ev")
+TABLE_SELECTOR = "[data-testid='stDataFrame']"
+FLOOR_SELECTORS = ("g.geo path.point",)
 
 
 def free_port() -> int:
@@ -124,6 +127,7 @@ def rerun_times(n: int, repeats: int = 3) -> dict[str, Any]:
         with tempfile.TemporaryDirectory() as tmp:
             os.environ["INCIDENT_DASHBOARD_DATA"] = tmp
             at = AppTest.from_file(str(APP_PATH), default_timeout=600)
+            at.session_state["main_tab"] = "Table"  # the heavier tab: the table and the downloads rerun too
             started = time.perf_counter()
             at.run()
             first = time.perf_counter() - started
@@ -160,8 +164,9 @@ def rerun_times(n: int, repeats: int = 3) -> dict[str, Any]:
     }
 
 
-def render_time(url: str, attempts: int = 3, revisit: bool = False) -> dict[str, Any]:
-    """Return seconds from navigation until map markers, timeline bars and table are drawn in Chromium
+def render_time(url: str, attempts: int = 3, revisit: bool = False,
+                selectors: tuple[str, ...] = RENDERED_SELECTORS) -> dict[str, Any]:
+    """Return seconds from navigation until the page is drawn (RENDERED_SELECTORS) in Chromium
     (each attempt in a fresh browser context, so nothing comes from the HTTP cache; with revisit, the time of a
     second load in the same context instead: a returning analyst whose browser has cached the scripts)."""
     from playwright.sync_api import sync_playwright
@@ -178,7 +183,7 @@ def render_time(url: str, attempts: int = 3, revisit: bool = False) -> dict[str,
                 for _visit in range(2 if revisit else 1):
                     started = time.perf_counter()
                     page.goto(url)
-                    for selector in RENDERED_SELECTORS:
+                    for selector in selectors:
                         page.wait_for_selector(selector, state="attached", timeout=60_000)
                 times.append(time.perf_counter() - started)
                 context.close()
@@ -188,24 +193,117 @@ def render_time(url: str, attempts: int = 3, revisit: bool = False) -> dict[str,
             "blocked_requests": len(blocked)}
 
 
+def alternate_render_times(targets: dict[str, tuple[str, tuple[str, ...]]], attempts: int = 5
+                           ) -> dict[str, list[float]]:
+    """Return render seconds per target (name -> (url, selectors)), measured in turn in one running Chromium,
+    each load in a fresh browser context (empty HTTP cache), so every target sees the same machine load."""
+    from playwright.sync_api import sync_playwright
+
+    times: dict[str, list[float]] = {name: [] for name in targets}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for _ in range(attempts):
+                for name, (url, selectors) in targets.items():
+                    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                    page = context.new_page()
+                    page.route("**/*", lambda route: route.continue_() if _local(route.request.url)
+                               else route.abort())
+                    started = time.perf_counter()
+                    page.goto(url)
+                    for selector in selectors:
+                        page.wait_for_selector(selector, state="attached", timeout=60_000)
+                    times[name].append(time.perf_counter() - started)
+                    context.close()
+        finally:
+            browser.close()
+    return times
+
+
+def table_tab_time(url: str, attempts: int = 3) -> float:
+    """Return the median seconds from clicking the Table tab (page already drawn) until the table is drawn."""
+    from playwright.sync_api import sync_playwright
+
+    times = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for _ in range(attempts):
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                page = context.new_page()
+                page.route("**/*", lambda route: route.continue_() if _local(route.request.url) else route.abort())
+                page.goto(url)
+                for selector in RENDERED_SELECTORS:
+                    page.wait_for_selector(selector, state="attached", timeout=60_000)
+                started = time.perf_counter()
+                page.get_by_role("tab", name="Table").click()
+                page.wait_for_selector(TABLE_SELECTOR, state="attached", timeout=60_000)
+                times.append(time.perf_counter() - started)
+                context.close()
+        finally:
+            browser.close()
+    return round(statistics.median(times), 2)
+
+
 def _local(url: str) -> bool:
     """Return True for URLs that stay on this machine (127.0.0.1, data:, blob:)."""
     return url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
 
 
+# The floor under the first render: a page with nothing but a title and one three-point plotly map on the same
+# offline basemap, served by the same Streamlit. Whatever the dashboard adds is the difference to this page.
+FLOOR_APP = """
+import plotly.graph_objects as go
+import streamlit as st
+
+st.set_page_config(layout="wide")
+st.title("Floor")
+figure = go.Figure(go.Scattergeo(lon=[42.44, 44.23, 44.35], lat=[33.79, 33.26, 36.54], mode="markers"))
+figure.update_geos(resolution=110, showcountries=True, lonaxis_range=[38, 48], lataxis_range=[30, 38])
+st.plotly_chart(figure, config={"topojsonURL": "/app/static/"})
+"""
+
+
+@contextlib.contextmanager
+def floor_server() -> Iterator[str]:
+    """Run the one-chart floor page with `streamlit run` on 127.0.0.1; yield its URL."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "floor.py").write_text(FLOOR_APP, encoding="utf-8")
+        shutil.copytree(REPO_DIR / "dashboard" / "static", folder / "static")
+        port = free_port()
+        command = [sys.executable, "-m", "streamlit", "run", "floor.py", "--server.port", str(port),
+                   "--server.address", "127.0.0.1", "--server.headless", "true", "--server.enableStaticServing",
+                   "true", "--browser.gatherUsageStats", "false"]
+        process = subprocess.Popen(command, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_healthy(url, process=process)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
 def browser_times() -> dict[str, Any]:
-    """Return render times for the default data: cold (server's first page: builds tables) and warm."""
+    """Return render times for the default data: cold (server's first page: builds tables), warm, returning
+    visit, and the floor (one-chart page) measured alternately with the dashboard in the same minutes."""
     if not CHROMIUM.exists():
         return {"skipped": f"{CHROMIUM} not found"}
     with tempfile.TemporaryDirectory() as tmp:
         inputs = copy_default_inputs(Path(tmp) / "inputs")
-        with streamlit_server(Path(tmp) / "data", inputs) as url:
+        with streamlit_server(Path(tmp) / "data", inputs) as url, floor_server() as floor_url:
             cold = render_time(url, attempts=1)
-            warm = render_time(url, attempts=3)
+            render_time(floor_url, attempts=1, selectors=FLOOR_SELECTORS)  # the floor server's first page
+            runs = alternate_render_times({"app": (url, RENDERED_SELECTORS), "floor": (floor_url, FLOOR_SELECTORS)})
+            warm, floor = runs["app"], runs["floor"]
             again = render_time(url, attempts=3, revisit=True)
-    return {"cold_first_render_s": cold["first_render_s"], "first_render_s": warm["render_s_median"],
-            "returning_visit_render_s": again["render_s_median"],
-            "blocked_requests": cold["blocked_requests"] + warm["blocked_requests"] + again["blocked_requests"]}
+            table = table_tab_time(url)
+    return {"cold_first_render_s": cold["first_render_s"], "first_render_s": round(statistics.median(warm), 2),
+            "first_render_s_runs": " ".join(f"{t:.2f}" for t in warm),
+            "floor_one_chart_page_s": round(statistics.median(floor), 2),
+            "returning_visit_render_s": again["render_s_median"], "table_tab_click_to_table_s": table,
+            "blocked_requests": cold["blocked_requests"] + again["blocked_requests"]}
 
 
 def bench_app(n: int = 100_000) -> dict[str, Any]:

@@ -44,10 +44,10 @@ MAP_POINTS_JS = """() => {
 
 
 def open_app(page, server, query: str = "") -> None:
-    """Open the dashboard and wait until the map markers, timeline and table are drawn."""
+    """Open the dashboard and wait until the map markers and the reader (the tab a new session opens on) are drawn."""
     page.goto(f"{server.url}/{query}")
     page.wait_for_selector("g.geo path.point", state="attached", timeout=90_000)
-    page.wait_for_selector("[data-testid='stDataFrame']", state="attached", timeout=90_000)
+    page.wait_for_selector(".article-text", state="attached", timeout=90_000)
     # The sidebar is drawn last in a run: once its last widget is there, the whole page is.
     page.wait_for_selector("[data-testid='stSidebar'] input[aria-label='Analyst name']", state="attached",
                            timeout=90_000)
@@ -148,6 +148,8 @@ def test_csv_download_is_the_filtered_rows(page, watch, server):
     incidents = server_incidents(server)
     place = incidents["location"].value_counts().index[0]
     open_app(page, server, "?place=" + quote(place))
+    page.get_by_role("tab", name="Table").click()
+    page.wait_for_selector("[data-testid='stDataFrame']", state="attached", timeout=60_000)
     with page.expect_download() as info:
         page.get_by_role("button", name="Download CSV").click()
     download = info.value
