@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -16,7 +18,7 @@ from geopy.distance import great_circle
 from dashboard import lexicon as lx
 from dashboard.casualties import blank_out, find_casualties, larger_stated
 from dashboard.dates import DateMention, find_dates
-from dashboard.geocode import Gazetteer, MentionIndex
+from dashboard.geocode import Gazetteer, MentionIndex, norm_key
 from dashboard.incidents import weapons_compatible
 from dashboard.schema import REPORT_COLUMNS, REPORT_DTYPES, Mention, Place
 from dashboard.sentences import Sentence, split_sentences
@@ -106,7 +108,8 @@ _STATE_AGENT = lx.prefiltered(re.compile(
 _SOURCE_AFTER = re.compile(
     r"^\s*(?:officials?|spokes(?:man|woman|person)|statement|sources?|said|says|told|confirmed|reported|"
     r"announced|press secretary|defen[cs]e official|has said|later said)\b"
-    r"(?!\s+(?:that\s+)?(?:it|they)\s+(?:had\s+)?(?:attacked|targeted|struck|launched|carried out|hit|fired))",
+    r"(?!\s+(?:that\s+)?(?:it|they|its (?:forces|aircraft|jets|warplanes|drones)|their forces)\s+(?:had\s+)?"
+    r"(?:attacked|targeted|struck|launched|carried out|hit|fired|conducted))",
     re.I,
 )
 
@@ -235,7 +238,9 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
             continue  # "Iraq's prime minister", "Iraq's Security Media Cell said"
         if _people_in(before):
             continue  # "diplomats in Baghdad noted", "officials in Sulaymaniyah and Duhok"
-        if _GATHERING_BEFORE.search(before):
+        if _HOMETOWN_BEFORE.search(before):
+            continue  # "Sgt. William Rivers, 46, of Carrollton, Georgia": where a victim came from
+        if _GATHERING_BEFORE.search(sentence[max(0, mention.start - 100) : mention.start]):
             continue  # "a protest outside the U.S. Embassy", "talks in Washington", "living in camps around Duhok"
         if lx.ROUTE_BEFORE.search(before) and len(mentions) > 2:
             continue  # "on the road between Sulaymaniyah and Halabja near the town of Said Sadiq"
@@ -247,7 +252,8 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
             near = True  # "the countryside of Albu Kamal", "the al-Qaim border region": near the town
         elif mention.place.kind == "district" and _AREA_AFTER_TOWN.search(after):
             pass  # "Baghdad's Mashtal area": the quarter itself
-        elif level < 3 and (lx.AREA_AFTER.search(after) or lx.AREA_BEFORE.search(before)):
+        elif level < 3 and (lx.AREA_AFTER.search(after) or lx.AREA_BEFORE.search(before)
+                            or _AREA_WORD_END.search(mention.text)):  # "Sulaimani province" read as the town
             mention = Mention(mention.text, mention.start, mention.end, _as_area(mention.place), mention.demonym)
         kept.append((mention, near))
     if len(kept) > 1:  # "facilities south of Baghdad, including one in the Jurf al-Sakhar area": Baghdad locates
@@ -259,10 +265,12 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
 
 _GATHERING_BEFORE = re.compile(
     r"(?i)\b(?:protests?|protesters|rall(?:y|ies)|funerals?|marched|coffins?|mourners|talks|summit|conference|"
-    r"ceremony|sit-in|demonstrations?|demonstrators|vigil|negotiations|"
+    r"ceremony|sit-in|demonstrations?|demonstrators|vigil|negotiations|negotiating|"
     r"(?:living|lived|sheltering|displaced|fled|born)\s+(?:in|to|at|near|around))\b(?:(?!\b(?:attack|strike|struck|hit|fired|shell|rocket|drone|bomb|kill|explo)\w*)[^.;])*$"
 )
 _NAMED_ATTACK_BEFORE = re.compile(r"(?i)(?:^|[,;:]\s|\b(?:that|after|since|before|in)\s)the\s+$")
+_HOMETOWN_BEFORE = re.compile(r"\b\d{1,3},\s+(?:of|from)\s+$")
+_AREA_WORD_END = re.compile(r"(?i)\b(?:province|governorate|countryside)$")
 _POSSESSIVE_END = re.compile(r"'s\s*$")
 _POSSESSIVE_START = re.compile(r"['\u2019]s\b")
 _ATTACK_NOUN = re.compile(r"\s+(?:[a-z]+\s+)?(?:attack|strike|bombing|blast|explosion|raid)s?\b")
@@ -300,11 +308,18 @@ def _contains(outer: Place, inner: Place) -> bool:
     if outer.kind in ("country", "continent", "region"):
         return outer.iso3 == inner.iso3 or outer.kind != "country"
     if outer.kind == "admin1":
-        return outer.iso3 == inner.iso3 and (
-            _norm(outer.name) in _norm(inner.admin1) or _norm(inner.admin1) in _norm(outer.name)
-            or _km(outer, inner) < 150
-        )
+        if outer.iso3 != inner.iso3:
+            return False
+        if inner.admin1:  # the province the gazetteer gives decides ("Samawah" is in Muthanna, not Qadisiyah)
+            a, b = _admin1_key(outer.name), _admin1_key(inner.admin1)
+            return a in b or b in a
+        return _km(outer, inner) < 150
     return _km(outer, inner) < 60
+
+
+def _admin1_key(name: str) -> str:
+    """Return a province name as a comparable key ("Bābil" = "Babil", "Al Muthanna Governorate" = "Muthanna")."""
+    return re.sub(r"\b(?:governorate|province|muhafazat)\b", "", norm_key(name)).strip()
 
 
 def _norm(text: str) -> str:
@@ -795,7 +810,30 @@ def _analyse_part(sentence: Sentence, places: ArticlePlaces, article_date: date 
             chosen = own or dated
             candidate.event_date, candidate.time_precision = chosen.date, chosen.precision
         candidates.append(candidate)
-    return candidates
+    return candidates + _told_again(text, candidates, article_date)
+
+
+_AGAIN = re.compile(r"(?i)\b(?:and|then) again\s+(?:on\s+|late on\s+|early on\s+|in the early hours of\s+)?")
+
+
+def _told_again(text: str, candidates: list[Candidate], article_date: date | None) -> list[Candidate]:
+    """Return copies of the candidates for the second day of "struck the site on June 22 and again on June 25",
+    the first keeping the day before "again"."""
+    again = _AGAIN.search(text) if candidates else None
+    if again is None:
+        return []
+    days = [d for d in _dates_in(text, article_date) if d.precision == 1]
+    first = [d for d in days if d.end <= again.start()]
+    second = [d for d in days if 0 <= d.start - again.end() <= 3]
+    if not first or not second or first[-1].date == second[0].date:
+        return []
+    day = first[-1].date
+    if not re.search(r"\d{4}", first[-1].text) and re.search(r"\d{4}", second[0].text):
+        with contextlib.suppress(ValueError):  # "on June 22 and again on June 25, 2022": the year is shared
+            day = day.replace(year=second[0].date.year)
+    for candidate in candidates:
+        candidate.event_date, candidate.time_precision = day, 1
+    return [dataclasses.replace(c, event_date=second[0].date, time_precision=1) for c in candidates]
 
 
 def _mention_date(sentence: Sentence, article_date: date | None, mention: Mention,
@@ -835,6 +873,7 @@ _DEFENCE = re.compile(r"(?i)\b(?:intercept(?:ed|s)|shot down|downed|brought down
                       r"foiled|engaged)\b")
 _DRONE_STRIKE = re.compile(r"\b(?:drone|UAV)\s+(?:strike|attack|raid)s?\b", re.I)
 _STATE_ACTORS = ("US forces", "Israel", "Turkey")
+_STATE_STRIKE = re.compile(r"(?i)\b(?:struck|strikes?|striking|bombed|raids?)\b")
 
 
 def _event_weapon(clause: str, position: int | None, actor: str, place_at: int | None = None) -> str:
@@ -846,6 +885,8 @@ def _event_weapon(clause: str, position: int | None, actor: str, place_at: int |
     agent = _STATE_AGENT.search(clause)
     if agent and place_at is not None and agent.start() > place_at and find_weapon(clause[:place_at]) != "unknown":
         agent = None
+    if actor in _STATE_ACTORS and _STATE_STRIKE.search(clause) and find_weapon(clause, position) == "unknown":
+        return "airstrike"  # "US Central Command said its forces struck 85 targets": a state's strikes, no weapon named
     if agent or (actor in _STATE_ACTORS and re.search(r"(?i)\bair ?strikes?\b", clause)):
         near_agent = clause[agent.start() : agent.end() + 40] if agent else clause
         return "drone" if "drone" in near_agent.lower() or _DRONE_STRIKE.search(near_agent) else "airstrike"

@@ -136,7 +136,8 @@ SUB_EVENT_BY_WEAPON: dict[str, tuple[str, str]] = {
 TRIGGER = prefiltered(re.compile(
     r"\b(?:attack(?:s|ed|ing)?|assault(?:s|ed)?|(?:air-?)?strikes?|struck|striking|(?-i:hit(?:s|ting)?|HIT(?:S|TING)?)|"
     r"targeted|targeting|salvos?|barrages?|volleys?|incinerat(?:ed|ing)|obliterat(?:ed|ing)|"
-    r"(?<=[a-z] )(?:fires|launches|shells|pounds)(?= (?:[\w-]+ ){0,5}?(?:rockets?|missiles?|drones?|mortars?|shells))|"
+    r"(?<=[a-z] )(?:fires?|launch(?:es)?|shells|pounds)(?= (?:[\w-]+ ){0,5}?(?:rockets?|missiles?|drones?|mortars?|"
+    r"shells))|"
     r"launched|fired|firing|fell(?=\s+(?:inside|on|near|close|short|within|outside|in(?:to)? (?:the|an?) ))|landed|"
     r"shell(?:ed|ing)|bomb(?:ed|ing|ardment|ardments)|shot down|brought down|intercept(?:ed|ion|s)?|downed|destroyed|"
     r"(?<=[a-z] )lands? (?=on|in|inside|near)|"

@@ -341,6 +341,37 @@ def test_a_round_up_of_convoy_bombs_and_a_second_attack_on_the_same_base(gazette
         ("Ain al-Asad Air Base", "2021-05-08", "drone"), ("Ain al-Asad Air Base", "2021-05-04", "rocket"),
         ("Al Diwaniyah", "2021-05-06", "IED")]
 
+
+def test_the_same_site_struck_again_on_a_second_day_is_two_incidents(gazetteer):
+    text = "Rockets struck the Khor Mor gas field on June 22 and again on June 25, 2022, without causing casualties."
+    assert _rows(gazetteer, text, "2024-04-27") == [
+        ("Khor Mor gas field", "2022-06-22", "rocket", 0, 0), ("Khor Mor gas field", "2022-06-25", "rocket", 0, 0)]
+
+
+def test_timeline_entries_in_the_present_tense(gazetteer):
+    text = "Jan. 15: Iran's Revolutionary Guards fire ballistic missiles at a villa in Erbil."
+    assert [(r[0], r[1], r[2]) for r in _rows(gazetteer, text, "2024-02-01")] == [
+        ("Erbil", "2024-01-15", "ballistic missile")]
+
+
+def test_a_states_unnamed_strikes_are_airstrikes_by_that_state(gazetteer):
+    text = (
+        "US Central Command said its forces struck more than 85 targets in Iraq and Syria on Friday.\n\n"
+        "In Iraq, the strikes hit sites around al-Qaim, near the Syrian border."
+    )
+    rows = extract_article(article(text, "2024-02-03"), gazetteer)
+    assert [(r["location"], r["weapon"], r["actor"]) for r in rows] == [("Al-Qaim", "airstrike", "US forces")]
+
+
+def test_hometowns_and_pipelines_under_negotiation_are_context(gazetteer):
+    text = (
+        "The Army named the three reservists killed in Jordan as Sgt. William Rivers, 46, of Carrollton, "
+        "Georgia; and Spc. Kennedy Sanders, 24, of Waycross, Georgia.\n\n"
+        "The attacks cut output just as Baghdad and Erbil were negotiating a deal to restart oil exports "
+        "through the pipeline to Ceyhan in Turkey."
+    )
+    assert _rows(gazetteer, text, "2024-01-30") == []
+
 def test_round_up_day_headings_date_the_lines_below(gazetteer):
     text = (
         "Week in review.\n\nTUESDAY. US aircraft struck bunkers in the Deir ez-Zor area, the Pentagon said.\n\n"
