@@ -372,6 +372,11 @@ def test_hometowns_and_pipelines_under_negotiation_are_context(gazetteer):
     )
     assert _rows(gazetteer, text, "2024-01-30") == []
 
+
+def test_the_head_of_an_unknown_arabic_name_is_not_a_place(gazetteer):
+    text = "On Aug. 29, a raid in the Wadi al-Ghadaf area of the western desert killed 15 fighters."
+    assert "El Oued" not in {r[0] for r in _rows(gazetteer, text, "2024-09-01")}
+
 def test_round_up_day_headings_date_the_lines_below(gazetteer):
     text = (
         "Week in review.\n\nTUESDAY. US aircraft struck bunkers in the Deir ez-Zor area, the Pentagon said.\n\n"
