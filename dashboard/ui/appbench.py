@@ -295,7 +295,8 @@ def browser_times() -> dict[str, Any]:
         with streamlit_server(Path(tmp) / "data", inputs) as url, floor_server() as floor_url:
             cold = render_time(url, attempts=1)
             render_time(floor_url, attempts=1, selectors=FLOOR_SELECTORS)  # the floor server's first page
-            runs = alternate_render_times({"app": (url, RENDERED_SELECTORS), "floor": (floor_url, FLOOR_SELECTORS)})
+            runs = alternate_render_times({"app": (url, RENDERED_SELECTORS), "floor": (floor_url, FLOOR_SELECTORS)},
+                                          attempts=7)
             warm, floor = runs["app"], runs["floor"]
             again = render_time(url, attempts=3, revisit=True)
             table = table_tab_time(url)
