@@ -60,7 +60,8 @@ _AIR_DEFENCE = lx.prefiltered(re.compile(
     re.I,
 ))
 _US_STRIKES = lx.prefiltered(
-    re.compile(r"\b(?:U\.?S\.?|US|American|United States|Israeli|Turkish)\s+(?:air\s?)?strikes?\b")
+    re.compile(r"\b(?:U\.?S\.?|US|American|United States|Israeli|Turkish|Iranian)\s+(?:air\s?)?"
+               r"(?:strikes?|barrages?|bombardments?)\b")
 )
 # "attacked by X", "claimed by X" name the actor; "facilities used by X" names the target.
 _PASSIVE_BY = re.compile(
@@ -372,6 +373,11 @@ _CARRIED_MUNITION = re.compile(
 )
 
 
+# "an American F-15 fighter shot down a drone": the jet defends; the drone is the attack's weapon.
+_INTERCEPTOR = re.compile(
+    r"(?i)\b(?:fighter jets?|fighters?|jets?|F-(?:15|16|35)[A-Z]?s?|warplanes?|aircraft|helicopters?)"
+    r"(?:\s+(?:fighter|jet|pilot)s?)?(?=\s+(?:shot down|intercepted|downed|destroyed)\b)"
+)
 # "a U.S. drone fired missiles at his convoy": the same, told from the platform.
 _PLATFORM_FIRED = re.compile(
     r"(?i)\b(?:drones?|UAVs?|aircraft|jets?|warplanes?|helicopters?|Reapers?|gunships?)\s+(?:[\w-]+\s+)?"
@@ -391,6 +397,8 @@ def _blank_munitions(text: str) -> str:
 def _weapons_in(text: str) -> tuple[tuple[int, str], ...]:
     """Return (offset, weapon) for each weapon the text names (cached: asked about with several positions)."""
     clean = blank_out(blank_out(blank_out(text, _AIR_DEFENCE), _WEAPON_AS_OBJECT), _CARRIED_MUNITION)
+    if _INTERCEPTOR.search(clean):
+        clean = blank_out(clean, _INTERCEPTOR)
     clean = _blank_munitions(clean)
     return tuple((m.start(), lx.WEAPON_PATTERNS[int(m.lastgroup[1:])][0]) for m in _WEAPON_ANY.finditer(clean))
 
@@ -493,6 +501,8 @@ def _state_actor(phrase: str) -> str:
         return "Israel"
     if lowered.startswith("turkish"):
         return "Turkey"
+    if lowered.startswith("iranian"):
+        return "Iran"
     return "US forces"
 
 
@@ -535,7 +545,8 @@ def _sentence_date(sentence: Sentence, article_date: date | None, anchor: int, s
     low, high = window or (0, len(sentence.text))
     usable = [
         d for d in _dates_in(sentence.text, article_date)
-        if max(skip, low) <= d.start < min(cut, high) and not _range_before(sentence.text, d.start)
+        if max(skip, low) <= d.start < min(cut, high)
+        and (not _range_before(sentence.text, d.start) or sentence.text.startswith("'s", d.end))  # "from Monday's"
         and not _RANGE_START.match(d.text)
         and (article_date is None or d.date <= article_date)
     ]
@@ -890,6 +901,8 @@ def _event_weapon(clause: str, position: int | None, actor: str, place_at: int |
     agent = _STATE_AGENT.search(clause)
     if agent and place_at is not None and agent.start() > place_at and find_weapon(clause[:place_at]) != "unknown":
         agent = None
+    if agent and _INTERCEPTOR.search(clause):
+        agent = None  # "an American F-15 shot down a drone": the state's jet defended
     if actor in _STATE_ACTORS and _STATE_STRIKE.search(clause) and find_weapon(clause, position) == "unknown":
         return "airstrike"  # "US Central Command said its forces struck 85 targets": a state's strikes, no weapon named
     if agent or (actor in _STATE_ACTORS and re.search(r"(?i)\bair ?strikes?\b", clause)):
@@ -1043,10 +1056,13 @@ def _carry_dates(sentences: list[Sentence], candidates: dict[int, list[Candidate
     for index in sorted(candidates):
         paragraph = sentences[index].paragraph
         following = _FOLLOWING.search(sentences[index].text)
-        if following and last and last[2] == 1 and not any(c.event_date for c in candidates[index]):
+        if following and last and last[2] == 1:
             days = 0 if following.group(0).lower().startswith("hours") else 1
+            day = last[1] + timedelta(days=days)
             for candidate in candidates[index]:  # "the next morning, militants fired on Green Village"
-                candidate.event_date, candidate.time_precision = last[1] + timedelta(days=days), 1
+                if candidate.event_date is None or (
+                        candidate.time_precision == 1 and candidate.event_date.weekday() == day.weekday()):
+                    candidate.event_date, candidate.time_precision = day, 1  # "A day later, on Tuesday": that one
         if not any(c.event_date for c in candidates[index]):
             dated = _sentence_date_anywhere(sentences, index, article_date)
             if dated:

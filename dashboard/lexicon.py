@@ -359,7 +359,7 @@ KILLED_PATTERNS: list[re.Pattern[str]] = [
                r"(?:were|was|are|is|have been|had been|being)?\s*(?:killed|dead|died|"
                r"slain|lost their lives|martyred|dies|die)\b", re.I),
     re.compile(rf"\b{_QUAL}{_NUM}\s+(?:deaths|fatalities|dead)\b", re.I),
-    re.compile(rf"\bdeath toll\b[^.]{{0,40}}?\b(?:to|at|of|reached|stood at)\s+{_QUAL}{_NUM}\b", re.I),
+    re.compile(rf"\bdeath toll\b[^.;]{{0,100}}?\b(?:to|at|of|reached|stood at)\s+{_QUAL}{_NUM}\b", re.I),
 ]
 INJURED_PATTERNS: list[re.Pattern[str]] = [
     re.compile(rf"\b(?:injuring|wounding|injured|wounded|injures|wounds|hurt|hurting)\s+{_QUAL}{_NUM}\b", re.I),

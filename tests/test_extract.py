@@ -377,6 +377,28 @@ def test_the_head_of_an_unknown_arabic_name_is_not_a_place(gazetteer):
     text = "On Aug. 29, a raid in the Wadi al-Ghadaf area of the western desert killed 15 fighters."
     assert "El Oued" not in {r[0] for r in _rows(gazetteer, text, "2024-09-01")}
 
+
+def test_a_day_later_on_tuesday_is_the_day_after_the_last_told_day(gazetteer):
+    text = (
+        "On Monday, January 3, air defences shot down two drones approaching Victory base.\n"
+        "A day later, on Tuesday, two more drones were brought down over Ain al-Asad air base."
+    )
+    assert [(r[0], r[1]) for r in _rows(gazetteer, text, "2022-01-13")] == [
+        ("Baghdad International Airport", "2022-01-03"), ("Ain al-Asad Air Base", "2022-01-04")]
+
+
+def test_a_rising_death_toll_from_a_named_days_barrage(gazetteer):
+    text = ("The death toll from Wednesday's Iranian barrage on Kurdish opposition camps around Koya has risen to 13, "
+            "with 58 people wounded.")
+    rows = extract_article(article(text, "2022-09-29"), gazetteer)
+    assert [(r["location"], str(r["event_date"]), r["fatalities"], r["injured"], r["actor"]) for r in rows] == [
+        ("Koya", "2022-09-28", 13, 58, "Iran")]
+
+
+def test_a_jet_that_shoots_down_a_drone_defends(gazetteer):
+    text = "An American F-15 fighter shot down an Iranian-made drone on Wednesday as it flew towards Erbil."
+    assert [(r[0], r[2]) for r in _rows(gazetteer, text, "2022-09-29")] == [("Erbil", "drone")]
+
 def test_round_up_day_headings_date_the_lines_below(gazetteer):
     text = (
         "Week in review.\n\nTUESDAY. US aircraft struck bunkers in the Deir ez-Zor area, the Pentagon said.\n\n"
