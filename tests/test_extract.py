@@ -396,7 +396,7 @@ def test_a_rising_death_toll_from_a_named_days_barrage(gazetteer):
 
 
 def test_a_jet_that_shoots_down_a_drone_defends(gazetteer):
-    text = "An American F-15 fighter shot down an Iranian-made drone on Wednesday as it flew towards Erbil."
+    text = "CENTCOM said an American F-15 fighter shot down an Iranian-made Mohajer-6 drone on Wednesday near Erbil."
     assert [(r[0], r[2]) for r in _rows(gazetteer, text, "2022-09-29")] == [("Erbil", "drone")]
 
 def test_round_up_day_headings_date_the_lines_below(gazetteer):
