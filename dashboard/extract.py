@@ -61,7 +61,7 @@ _AIR_DEFENCE = lx.prefiltered(re.compile(
 ))
 _US_STRIKES = lx.prefiltered(
     re.compile(r"\b(?:U\.?S\.?|US|American|United States|Israeli|Turkish|Iranian)\s+(?:air\s?)?"
-               r"(?:strikes?|barrages?|bombardments?)\b")
+               r"(?:strikes?|barrages?|bombardments?|raids?)\b")
 )
 # "attacked by X", "claimed by X" name the actor; "facilities used by X" names the target.
 _PASSIVE_BY = re.compile(
