@@ -123,6 +123,19 @@ def _month_day(m: re.Match[str], article_date: date | None) -> tuple[date, int] 
     return (found, DAY) if found else None
 
 
+# Fixed-date holidays news uses as dates ("on Christmas Day"); movable feasts (Eid, Easter) are left alone.
+_HOLIDAYS = {"christmas day": (12, 25), "christmas eve": (12, 24), "boxing day": (12, 26),
+             "new year's day": (1, 1), "new year's eve": (12, 31)}
+_HOLIDAY = re.compile(r"(?i)\b(?:on\s+)?(?P<h>Christmas Day|Christmas Eve|Boxing Day|New Year['\u2019]s (?:Day|Eve))\b")
+
+
+def _holiday(m: re.Match[str], article_date: date | None) -> tuple[date, int] | None:
+    """Resolve "on Christmas Day", "New Year's Eve" to the latest such day not after the article date."""
+    month, day = _HOLIDAYS[m["h"].lower().replace("\u2019", "'")]
+    found = _day_date(None, month, day, article_date)
+    return (found, DAY) if found else None
+
+
 def _month_only(m: re.Match[str], article_date: date | None) -> tuple[date, int] | None:
     """Resolve "in January", "in early January", "last January", "January 2024" to the month's last day."""
     if not (m["pre"] or m["part"] or m["y"]):
@@ -197,6 +210,7 @@ _RULES: list[tuple[int, re.Pattern[str], re.Pattern[str] | None, Resolver]] = [
     (0, _ISO, None, _iso),
     (1, _MDY, None, _month_day),
     (1, _DMY, None, _month_day),
+    (1, _HOLIDAY, None, _holiday),
     (2, _REL_DAY, None, _relative_day),
     (2, _REL_PERIOD, None, _relative_period),
     (2, _AGO, None, _ago),
@@ -239,6 +253,7 @@ _RULE_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {
     _AGO: ("ago",),
     _WEEKDAY: ("day",),
     _ANCHORED: ("earlier", "later", "day"),
+    _HOLIDAY: ("christmas", "boxing", "new year"),
 }
 
 

@@ -239,6 +239,8 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
             continue  # "Iraq's prime minister", "Iraq's Security Media Cell said"
         if _people_in(before):
             continue  # "diplomats in Baghdad noted", "officials in Sulaymaniyah and Duhok"
+        if _RETRACTED_BEFORE.search(sentence[max(0, mention.start - 160) : mention.start]):
+            continue  # "initially said the attack had hit al-Tanf", "an earlier version of this report said"
         if _HOMETOWN_BEFORE.search(before):
             continue  # "Sgt. William Rivers, 46, of Carrollton, Georgia": where a victim came from
         if _GATHERING_BEFORE.search(sentence[max(0, mention.start - 100) : mention.start]):
@@ -270,6 +272,10 @@ _GATHERING_BEFORE = re.compile(
     r"(?:living|lived|sheltering|displaced|fled|born)\s+(?:in|to|at|near|around))\b(?:(?!\b(?:attack|strike|struck|hit|fired|shell|rocket|drone|bomb|kill|explo)\w*)[^.;])*$"
 )
 _NAMED_ATTACK_BEFORE = re.compile(r"(?i)(?:^|[,;:]\s|\b(?:that|after|since|before|in)\s)the\s+$")
+_RETRACTED_BEFORE = re.compile(
+    r"(?i)\b(?:(?:initially|originally|at first|wrongly|mistakenly|erroneously)\s+(?:said|reported|claimed|stated|"
+    r"insisted|identified|described)|an? (?:earlier|previous) version of this (?:report|story|article))\b"
+)
 _HOMETOWN_BEFORE = re.compile(r"\b\d{1,3},\s+(?:of|from)\s+$")
 _AREA_WORD_END = re.compile(r"(?i)\b(?:province|governorate|countryside)$")
 _POSSESSIVE_END = re.compile(r"'s\s*$")

@@ -168,6 +168,7 @@ HABITUAL = prefiltered(re.compile(
     r"more than \d+ (?:attacks|times)|"
     r"(?:dozens|scores|hundreds) of (?:attacks|times|strikes)|\d{2,} (?:attacks|strikes)|"
     r"numerous attacks|repeated(?:ly)?|regular(?:ly)?|frequent(?:ly)?|routinely|often|each time|"
+    r"periodically|sporadically|intermittently|from time to time|"
     r"at least \d{2,} (?:attacks|times)|\d+ times|continu(?:e|es|ed|ing) to|kept|keeps|almost daily|every day|"
     r"in the past|(?:previous|prior|past|earlier)\s+(?:US\s+|American\s+)?(?:strikes|attacks|retaliation|rounds)|"
     r"(?:has|have) (?:also |repeatedly |often |previously |long )?(?:been )?(?:a )?"

@@ -98,6 +98,8 @@ def test_forms_against_saturday(text: str, span: str, expected: date, precision:
         (date(2024, 3, 1), "on Feb 29", date(2024, 2, 29)),
         (date(2025, 3, 1), "on Feb 29", date(2024, 2, 29)),  # leap day: latest one not after the article
         (date(2024, 1, 1), "yesterday", date(2023, 12, 31)),
+        (date(2024, 1, 5), "on Christmas Day", date(2023, 12, 25)),
+        (date(2024, 1, 5), "on New Year's Eve", date(2023, 12, 31)),
     ],
 )
 def test_other_article_dates(article_date: date, text: str, expected: date) -> None:

@@ -135,7 +135,8 @@ def test_threats_and_summaries_are_not_incidents(gazetteer):
         "US forces in Iraq and Syria have been attacked more than 150 times since October. "
         "Militias could target Harir air base, officials warned. "
         "Near-daily rocket attacks on the Green Zone have unsettled diplomats. "
-        "Turkish artillery has been shelling villages near Sidakan for several days."
+        "Turkish artillery has been shelling villages near Sidakan for several days. "
+        "For years rockets were periodically fired at the Green Zone and Erbil airport."
     )
     assert extract_article(article(text), gazetteer) == []
 
@@ -398,6 +399,15 @@ def test_a_rising_death_toll_from_a_named_days_barrage(gazetteer):
 def test_a_jet_that_shoots_down_a_drone_defends(gazetteer):
     text = "CENTCOM said an American F-15 fighter shot down an Iranian-made Mohajer-6 drone on Wednesday near Erbil."
     assert [(r[0], r[2]) for r in _rows(gazetteer, text, "2022-09-29")] == [("Erbil", "drone")]
+
+
+def test_a_place_a_report_first_gave_and_took_back_is_context(gazetteer):
+    text = (
+        "A drone struck Tower 22 in Jordan on Sunday, killing three US soldiers. Jordan's spokesman initially said "
+        "the attack had taken place across the border, at the al-Tanf garrison in Syria.\n\n"
+        "CORRECTION: An earlier version of this report said the drone had hit the al-Tanf base."
+    )
+    assert [r[0] for r in _rows(gazetteer, text, "2024-01-29")] == ["Tower 22"]
 
 def test_round_up_day_headings_date_the_lines_below(gazetteer):
     text = (
