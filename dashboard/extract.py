@@ -107,7 +107,8 @@ _STATE_AGENT = lx.prefiltered(re.compile(
     re.I,
 ))
 _SOURCE_AFTER = re.compile(
-    r"^\s*(?:officials?|spokes(?:man|woman|person)|statement|sources?|said|says|told|confirmed|reported|"
+    r"^\s*(?:(?:has|had|have)\s+)?(?:(?:since|later|also|now|previously)\s+)?"
+    r"(?:officials?|spokes(?:man|woman|person)|statement|sources?|said|says|told|confirmed|reported|"
     r"announced|press secretary|defen[cs]e official|has said|later said)\b"
     r"(?!\s+(?:that\s+)?(?:it|they|its (?:forces|aircraft|jets|warplanes|drones)|their forces)\s+(?:had\s+)?"
     r"(?:attacked|targeted|struck|launched|carried out|hit|fired|conducted))",

@@ -448,6 +448,7 @@ def test_hours_before_an_early_morning_attack_is_the_evening_before(gazetteer):
         ("Washington struck a drone team near Musayyib on Tuesday.", "US forces"),
         ("At least 23 fighters were killed in the US raids on positions in Deir ez-Zor, the monitor said.",
          "US forces"),
+        ("The Pentagon has since confirmed that the base struck on Sunday was Tower 22.", ""),
         ("A drone hit Tower 22 on Sunday. Washington blamed the attack on the Islamic Resistance in Iraq.",
          "Islamic Resistance in Iraq"),
         ("The United States struck 85 targets in Iraq and Syria on Friday.\n\nAnother strike targeted a PMF site "

@@ -24,6 +24,7 @@ from dashboard.schema import Place
 # (alias, substring expected in the canonical name) for every curated alias family
 ALIAS_FAMILIES = [
     ("Ain al-Asad", "Asad"), ("Al-Asad", "Asad"), ("Ayn al-Asad", "Asad"), ("Asad air base", "Asad"),
+    ("Ain al-Assad", "Asad"), ("Ayn al-Assad", "Asad"),
     ("Harir", "Harir"), ("al-Harir", "Harir"),
     ("Erbil", "Erbil"), ("Irbil", "Erbil"), ("Arbil", "Erbil"), ("Hawler", "Erbil"),
     ("Erbil airport", "Erbil International Airport"),
