@@ -664,6 +664,22 @@ def _antecedent(sentence: Sentence, places: ArticlePlaces) -> list[tuple[Mention
     return [(Mention(phrase.group(0), phrase.start(), phrase.end(), site), False)]
 
 
+_THERE = re.compile(r"(?i)\b(?:there|in that area|at that site)\b")
+
+
+def _there(sentence: Sentence, places: ArticlePlaces, trigger_at: int) -> list[tuple[Mention, bool]]:
+    """Return the town or site "there" points back to ("jets struck an operations centre there"): the last one
+    named in the sentences before, when the attack clause has no place of its own."""
+    there = _THERE.search(sentence.text, trigger_at)
+    if there is None or there.start() - trigger_at > 80:
+        return []
+    earlier = [m for m in places.between(sentence.start - 400, sentence.start)
+               if not m.demonym and specificity(m.place) <= 1]
+    if not earlier:
+        return []
+    return [(Mention(there.group(0), there.start(), there.end(), earlier[-1].place), False)]
+
+
 @lru_cache(maxsize=8192)
 def _context_clause(text: str) -> re.Match[str] | None:
     """Return the opener of the sentence's cause/reaction clause ("in response to", "since the"), if any."""
@@ -789,7 +805,7 @@ def _analyse_part(sentence: Sentence, places: ArticlePlaces, article_date: date 
     if not kept:
         if _BACK_REFERENCE.search(text[: trigger.start()]) and not _trigger(text[trigger.end() :]):
             return []  # "That attack shaped how the base prepares": a look back at an incident told already
-        kept = _antecedent(sentence, places)
+        kept = _antecedent(sentence, places) or _there(sentence, places, trigger.start())
     if not kept:
         return []
     if all(specificity(m.place) >= 3 for m, _ in kept):

@@ -409,6 +409,14 @@ def test_a_place_a_report_first_gave_and_took_back_is_context(gazetteer):
     )
     assert [r[0] for r in _rows(gazetteer, text, "2024-01-29")] == ["Tower 22"]
 
+
+def test_there_points_back_to_the_last_named_town(gazetteer):
+    text = (
+        "Jurf al-Sakhar has been a Kataib Hezbollah stronghold for years.\n\n"
+        "On 22 November, F-15E jets struck an operations centre there, killing eight members of the faction."
+    )
+    assert _rows(gazetteer, text, "2024-01-10") == [("Jurf al-Sakhar", "2023-11-22", "airstrike", 8, None)]
+
 def test_round_up_day_headings_date_the_lines_below(gazetteer):
     text = (
         "Week in review.\n\nTUESDAY. US aircraft struck bunkers in the Deir ez-Zor area, the Pentagon said.\n\n"
