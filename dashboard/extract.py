@@ -50,6 +50,7 @@ class Candidate:
     refined: bool = False  # a region-level telling given the one site a later sentence names inside it
     offset_days: int | None = None  # "came five days after US jets bombed al-Qaim": days from the main event
     hours_before: bool = False  # "came hours after ...": the told attack was hours before the main one
+    again: bool = False  # the second day of "struck the site on June 22 and again on June 25"
 
 
 # Coarseness of a place kind; a curated "district" is a city quarter (Green Zone, Mashtal), finer than its city.
@@ -872,7 +873,7 @@ def _told_again(text: str, candidates: list[Candidate], article_date: date | Non
             day = day.replace(year=second[0].date.year)
     for candidate in candidates:
         candidate.event_date, candidate.time_precision = day, 1
-    return [dataclasses.replace(c, event_date=second[0].date, time_precision=1) for c in candidates]
+    return [dataclasses.replace(c, event_date=second[0].date, time_precision=1, again=True) for c in candidates]
 
 
 def _mention_date(sentence: Sentence, article_date: date | None, mention: Mention,
@@ -931,6 +932,12 @@ def _event_weapon(clause: str, position: int | None, actor: str, place_at: int |
     if agent or (actor in _STATE_ACTORS and re.search(r"(?i)\bair ?strikes?\b", clause)):
         near_agent = clause[agent.start() : agent.end() + 40] if agent else clause
         return "drone" if "drone" in near_agent.lower() or _DRONE_STRIKE.search(near_agent) else "airstrike"
+    if position is None and place_at is not None:
+        found = _weapons_in(clause)
+        if len({w for _, w in found}) > 1 and found[-1][0] - found[0][0] > 60:
+            # "Rockets struck the site in June, and drones hit it twice in late 2023": weapons of two tellings,
+            # far apart; the one told next to the place is its weapon ("ballistic missiles and rockets" stays one).
+            return _nearest(found, place_at)
     return find_weapon(clause, position)
 
 
@@ -1500,6 +1507,8 @@ def _report_row(article: Mapping[str, Any], candidate: Candidate, article_date: 
     report_key = f"{article_id}|{sentence.start}|{candidate.place.name}"
     if candidate.cause_clause:  # the same place can be told twice in one sentence: now and in the cause clause
         report_key += f"|{candidate.mention.start}"
+    if candidate.again:  # and on two days ("on June 22 and again on June 25")
+        report_key += f"|{candidate.event_date}"
     place = candidate.place
     return {
         "report_id": "r" + hashlib.sha1(report_key.encode("utf-8")).hexdigest()[:15],

@@ -344,9 +344,12 @@ def test_a_round_up_of_convoy_bombs_and_a_second_attack_on_the_same_base(gazette
 
 
 def test_the_same_site_struck_again_on_a_second_day_is_two_incidents(gazetteer):
-    text = "Rockets struck the Khor Mor gas field on June 22 and again on June 25, 2022, without causing casualties."
-    assert _rows(gazetteer, text, "2024-04-27") == [
+    text = ("Rockets struck the Khor Mor gas field on June 22 and again on June 25, 2022, without causing casualties, "
+            "and drones hit it twice in late 2023.")
+    reports = extract_article(article(text, "2024-04-27"), gazetteer)
+    assert [(r["location"], str(r["event_date"]), r["weapon"], r["fatalities"], r["injured"]) for r in reports] == [
         ("Khor Mor gas field", "2022-06-22", "rocket", 0, 0), ("Khor Mor gas field", "2022-06-25", "rocket", 0, 0)]
+    assert len({r["report_id"] for r in reports}) == 2
 
 
 def test_timeline_entries_in_the_present_tense(gazetteer):
