@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -1548,16 +1549,30 @@ def empty_reports() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=REPORT_DTYPES[c]) for c in REPORT_COLUMNS})
 
 
+@contextlib.contextmanager
+def _rare_collections(young: int = 50_000) -> Iterator[None]:
+    """Run the block with Python's cyclic garbage collector looking at young objects every `young` allocations
+    instead of every 700: the rules make many short-lived objects but almost no cycles (about 7-15% faster on
+    fresh bench corpora, alternating runs with and without)."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(young, threshold[0]), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+
+
 def extract_reports(
     articles: pd.DataFrame, gazetteer: Gazetteer, progress: Callable[[int, int, str], None] | None = None
 ) -> pd.DataFrame:
     """Return the report table for every article of an article table, calling progress every 200 articles."""
     rows: list[dict[str, Any]] = []
-    records = articles.to_dict(orient="records")
-    for done, article in enumerate(records, start=1):
-        rows.extend(extract_article(article, gazetteer))
-        if progress and (done % 200 == 0 or done == len(records)):
-            progress(done, len(records), f"extracted {done}/{len(records)} articles")
-    if not rows:
-        return empty_reports()
-    return pd.DataFrame({c: pd.array([row[c] for row in rows], dtype=REPORT_DTYPES[c]) for c in REPORT_COLUMNS})
+    with _rare_collections():
+        records = articles.to_dict(orient="records")
+        for done, article in enumerate(records, start=1):
+            rows.extend(extract_article(article, gazetteer))
+            if progress and (done % 200 == 0 or done == len(records)):
+                progress(done, len(records), f"extracted {done}/{len(records)} articles")
+        if not rows:
+            return empty_reports()
+        return pd.DataFrame({c: pd.array([row[c] for row in rows], dtype=REPORT_DTYPES[c]) for c in REPORT_COLUMNS})

@@ -469,3 +469,17 @@ def test_hours_before_an_early_morning_attack_is_the_evening_before(gazetteer):
 def test_actor_is_the_attacker_not_the_target_or_defender(gazetteer, text, actor):
     reports = extract_article(article(text, "2024-03-30"), gazetteer)
     assert [r["actor"] for r in reports] == [actor]
+
+
+def test_extraction_collects_garbage_rarely_and_restores_the_setting(gazetteer, monkeypatch):
+    import gc
+
+    import dashboard.extract as extract_module
+
+    seen = []
+    real = extract_module.extract_article
+    monkeypatch.setattr(extract_module, "extract_article", lambda a, g: seen.append(gc.get_threshold()) or real(a, g))
+    before = gc.get_threshold()
+    articles = pd.DataFrame([article("A drone struck Ain al-Asad air base on Saturday.")])
+    reports = extract_module.extract_reports(articles, gazetteer)
+    assert len(reports) == 1 and seen[0][0] >= 50_000 and gc.get_threshold() == before
