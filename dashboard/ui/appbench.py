@@ -72,16 +72,24 @@ def copy_default_inputs(folder: Path) -> list[Path]:
 def streamlit_server(data_dir: Path, inputs: list[Path] | None = None, env: dict[str, str] | None = None,
                      log_path: Path | None = None) -> Iterator[str]:
     """Run `streamlit run dashboard/app.py` on a free 127.0.0.1 port; yield its URL; stop it afterwards."""
-    port = free_port()
     environment = {**os.environ, "INCIDENT_DASHBOARD_DATA": str(data_dir), **(env or {})}
     if inputs is not None:
         environment["INCIDENT_DASHBOARD_INPUTS"] = os.pathsep.join(str(p) for p in inputs)
+    with _served(APP_PATH, REPO_DIR, environment, log_path) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _served(script: Path, cwd: Path, environment: dict[str, str] | None = None, log_path: Path | None = None,
+            extra: tuple[str, ...] = ()) -> Iterator[str]:
+    """Run `streamlit run script` from cwd on a free 127.0.0.1 port; yield its URL; stop it afterwards."""
+    port = free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", str(APP_PATH), "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false", *extra,
     ]
     log = open(log_path or os.devnull, "wb")  # noqa: SIM115 - closed in finally
-    process = subprocess.Popen(command, cwd=REPO_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, cwd=cwd, env=environment, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, process=process)
@@ -271,18 +279,8 @@ def floor_server() -> Iterator[str]:
         folder = Path(tmp)
         (folder / "floor.py").write_text(FLOOR_APP, encoding="utf-8")
         shutil.copytree(REPO_DIR / "dashboard" / "static", folder / "static")
-        port = free_port()
-        command = [sys.executable, "-m", "streamlit", "run", "floor.py", "--server.port", str(port),
-                   "--server.address", "127.0.0.1", "--server.headless", "true", "--server.enableStaticServing",
-                   "true", "--browser.gatherUsageStats", "false"]
-        process = subprocess.Popen(command, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_healthy(url, process=process)
+        with _served(folder / "floor.py", folder, extra=("--server.enableStaticServing", "true")) as url:
             yield url
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
 
 
 def browser_times() -> dict[str, Any]:
