@@ -1379,15 +1379,21 @@ def _lead_date(sentences: list[Sentence], article_date: date | None, dateline_en
     Sunday it had carried out attacks"), gives that date as "on or before" (precision 3).
     """
     spoken = None
+    for index, sentence, trigger in _lead_attacks(sentences):
+        skip = max(0, dateline_end - sentence.start) if index == 0 else 0
+        dated = _sentence_date(sentence, article_date, trigger.start(), skip)
+        if dated and dated.precision == 1:
+            return dated
+        spoken = spoken or (dated if dated and dated.precision == 3 else None)
+    return spoken
+
+
+def _lead_attacks(sentences: list[Sentence]) -> Iterator[tuple[int, Sentence, re.Match[str]]]:
+    """Yield (index, sentence, attack word) for the article's first three sentences that report an attack."""
     for index, sentence in enumerate(sentences[:3]):
         trigger = _trigger(sentence.text)
         if trigger and _realised(sentence.text):
-            skip = max(0, dateline_end - sentence.start) if index == 0 else 0
-            dated = _sentence_date(sentence, article_date, trigger.start(), skip)
-            if dated and dated.precision == 1:
-                return dated
-            spoken = spoken or (dated if dated and dated.precision == 3 else None)
-    return spoken
+            yield index, sentence, trigger
 
 
 def _actor_from_story(candidates: list[Candidate], lead_actor: str = "") -> None:
@@ -1405,12 +1411,10 @@ def _actor_from_story(candidates: list[Candidate], lead_actor: str = "") -> None
 
 def _lead_actor(sentences: list[Sentence]) -> str:
     """Return the actor of the article's first attack sentence among its first three, or ''."""
-    for sentence in sentences[:3]:
-        trigger = _trigger(sentence.text)
-        if trigger and _realised(sentence.text):
-            actor, _ = find_actor(sentence.text, trigger.start())
-            if actor:
-                return actor
+    for _, sentence, trigger in _lead_attacks(sentences):
+        actor, _ = find_actor(sentence.text, trigger.start())
+        if actor:
+            return actor
     return ""
 
 
@@ -1454,14 +1458,11 @@ def _first_day(sentences: list[Sentence], article_date: date | None) -> date | N
 
 def _lead_weapon(sentences: list[Sentence]) -> str:
     """Return the weapon of the article's first attack sentence among its first three, or 'unknown'."""
-    for sentence in sentences[:3]:
-        trigger = _trigger(sentence.text)
-        if trigger and _realised(sentence.text):
-            actor, _ = find_actor(sentence.text, trigger.start())
-            clause = sentence.text[: _context_cut(sentence.text)]
-            weapon = _event_weapon(clause, trigger.start(), actor)
-            if weapon != "unknown":
-                return weapon
+    for _, sentence, trigger in _lead_attacks(sentences):
+        actor, _ = find_actor(sentence.text, trigger.start())
+        weapon = _event_weapon(sentence.text[: _context_cut(sentence.text)], trigger.start(), actor)
+        if weapon != "unknown":
+            return weapon
     return "unknown"
 
 
