@@ -177,26 +177,14 @@ def render_time(url: str, attempts: int = 3, revisit: bool = False,
     """Return seconds from navigation until the page is drawn (RENDERED_SELECTORS) in Chromium
     (each attempt in a fresh browser context, so nothing comes from the HTTP cache; with revisit, the time of a
     second load in the same context instead: a returning analyst whose browser has cached the scripts)."""
-    from playwright.sync_api import sync_playwright
-
-    times, blocked = [], []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            for _ in range(attempts):
-                context = browser.new_context(viewport={"width": 1400, "height": 1000})  # empty HTTP cache
-                page = context.new_page()
-                page.route("**/*", lambda route: route.continue_() if _local(route.request.url)
-                           else (blocked.append(route.request.url), route.abort()))
+    times: list[float] = []
+    blocked: list[str] = []
+    with _chromium() as browser:
+        for _ in range(attempts):
+            with _fresh_page(browser, blocked) as page:
                 for _visit in range(2 if revisit else 1):
-                    started = time.perf_counter()
-                    page.goto(url)
-                    for selector in selectors:
-                        page.wait_for_selector(selector, state="attached", timeout=60_000)
-                times.append(time.perf_counter() - started)
-                context.close()
-        finally:
-            browser.close()
+                    seconds = _draw(page, url, selectors)
+                times.append(seconds)
     return {"first_render_s": round(times[0], 2), "render_s_median": round(statistics.median(times), 2),
             "blocked_requests": len(blocked)}
 
@@ -205,52 +193,72 @@ def alternate_render_times(targets: dict[str, tuple[str, tuple[str, ...]]], atte
                            ) -> dict[str, list[float]]:
     """Return render seconds per target (name -> (url, selectors)), measured in turn in one running Chromium,
     each load in a fresh browser context (empty HTTP cache), so every target sees the same machine load."""
-    from playwright.sync_api import sync_playwright
-
     times: dict[str, list[float]] = {name: [] for name in targets}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            for _ in range(attempts):
-                for name, (url, selectors) in targets.items():
-                    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-                    page = context.new_page()
-                    page.route("**/*", lambda route: route.continue_() if _local(route.request.url)
-                               else route.abort())
-                    started = time.perf_counter()
-                    page.goto(url)
-                    for selector in selectors:
-                        page.wait_for_selector(selector, state="attached", timeout=60_000)
-                    times[name].append(time.perf_counter() - started)
-                    context.close()
-        finally:
-            browser.close()
+    with _chromium() as browser:
+        for _ in range(attempts):
+            for name, (url, selectors) in targets.items():
+                with _fresh_page(browser) as page:
+                    times[name].append(_draw(page, url, selectors))
     return times
 
 
 def table_tab_time(url: str, attempts: int = 3) -> float:
     """Return the median seconds from clicking the Table tab (page already drawn) until the table is drawn."""
-    from playwright.sync_api import sync_playwright
-
     times = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            for _ in range(attempts):
-                context = browser.new_context(viewport={"width": 1400, "height": 1000})
-                page = context.new_page()
-                page.route("**/*", lambda route: route.continue_() if _local(route.request.url) else route.abort())
-                page.goto(url)
-                for selector in RENDERED_SELECTORS:
-                    page.wait_for_selector(selector, state="attached", timeout=60_000)
+    with _chromium() as browser:
+        for _ in range(attempts):
+            with _fresh_page(browser) as page:
+                _draw(page, url, RENDERED_SELECTORS)
                 started = time.perf_counter()
                 page.get_by_role("tab", name="Table").click()
                 page.wait_for_selector(TABLE_SELECTOR, state="attached", timeout=60_000)
                 times.append(time.perf_counter() - started)
-                context.close()
+    return round(statistics.median(times), 2)
+
+
+@contextlib.contextmanager
+def _chromium() -> Iterator[Any]:
+    """Yield a running headless Debian Chromium (Playwright); close it afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
         finally:
             browser.close()
-    return round(statistics.median(times), 2)
+
+
+@contextlib.contextmanager
+def _fresh_page(browser: Any, blocked: list[str] | None = None) -> Iterator[Any]:
+    """Yield a page in a new browser context (empty HTTP cache) whose requests leaving the machine are aborted
+    (and recorded in blocked when given); close the context afterwards."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+
+    def guard(route: Any) -> None:
+        """Let local requests through; abort the rest."""
+        if _local(route.request.url):
+            route.continue_()
+            return
+        if blocked is not None:
+            blocked.append(route.request.url)
+        route.abort()
+
+    page.route("**/*", guard)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def _draw(page: Any, url: str, selectors: tuple[str, ...]) -> float:
+    """Return seconds from navigating the page to url until every selector is in the DOM."""
+    started = time.perf_counter()
+    page.goto(url)
+    for selector in selectors:
+        page.wait_for_selector(selector, state="attached", timeout=60_000)
+    return time.perf_counter() - started
 
 
 def _local(url: str) -> bool:
