@@ -621,13 +621,9 @@ class ArticlePlaces:
             start, end = m.start - sentence.start, m.end - sentence.start
             if any(start < b_end and b_start < end for b_start, b_end in blanks):
                 continue
-            if " " not in m.text and _LONGER_NAME.match(self.text, m.end):
-                continue  # "Wadi" of "the Wadi al-Ghadaf area": the head of a name the gazetteer lacks
             out.append(Mention(m.text, start, end, m.place, m.demonym))
         return out
 
-
-_LONGER_NAME = re.compile(r"\s(?:al|el|ad|an|ar|as|ash|at|az|ez|es)-[A-Z]")
 
 
 _DEFINITE_SITE = re.compile(

@@ -1258,6 +1258,9 @@ class Gazetteer:
                 consumed = span.end
         if deferred and spans:
             spans = self._add_deferred(text, spans, deferred, persons)
+        # "Wadi" of "the Wadi al-Ghadaf area": one word, then an Arabic article and a name, is the head of a longer
+        # name the gazetteer lacks, not a place of its own (it was El Oued, Algeria).
+        spans = [sp for sp in spans if sp.words > 1 or sp.demonym or not LONGER_NAME_RE.match(text, sp.end)]
         return self._discourse_filter(spans, persons) if spans else spans
 
     def _span_at(self, text: str, s: int, m: re.Match, word: str, persons: set[str]) -> Span | None:
@@ -1591,6 +1594,7 @@ class MentionIndex:
         pid = g._mention_pid(self.text, self.ctx, sp, self.country_hint, self.memo)
         return None if pid is None else Mention(self.text[sp.start:sp.end], sp.start, sp.end, g.place(pid), sp.demonym)
 START_NONE, START_ARTICLE, START_COMMON, START_FULL = range(4)
+LONGER_NAME_RE = re.compile(r"\s(?:al|el|ad|an|ar|as|ash|at|az|ez|es)-[A-Z]")
 NEXT_WORD_RE = re.compile(r"[ \t\-‐–'’.]{1,4}([^\W_]+)")
 ARTICLE_NEXT_RE = re.compile(r"[-‐]|[ \t\-‐–'’.]{1,4}[A-Z\u00C0-\u00DE\u0100-\u024F\u1E00-\u1EFF]")
 CAP_RE = re.compile(r"[A-Z\u00C0-\u00DE\u0100-\u024F\u1E00-\u1EFF]\w*")  # capitalised words (and a few more)

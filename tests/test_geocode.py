@@ -422,3 +422,9 @@ def test_mention_index_by_range_matches_find_mentions(gazetteer):
     assert index.between(0, cut) == [m for m in full if m.start < cut]
     assert index.between(0, len(text)) == full
     assert gazetteer.mention_index("").between(0, 10) == []
+
+
+def test_the_head_of_a_longer_arabic_name_is_not_a_mention(gazetteer):
+    """'Wadi' of 'Wadi al-Ghadaf' (a name the gazetteer lacks) is not a place; 'Tal Afar' still is."""
+    text = "A raid in the Wadi al-Ghadaf area hit militants near Tal Afar."
+    assert [m.text for m in gazetteer.find_mentions(text)] == ["Tal Afar"]
