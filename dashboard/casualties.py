@@ -7,9 +7,9 @@ from functools import lru_cache
 
 from dashboard import lexicon as lx
 
-CASUALTY_WORDS = re.compile(
+CASUALTY_WORDS = lx.gated(re.compile(
     r"(?i)kill|dead|death|died|dies?\b|injur|wound|hurt|casualt|fatalit|lives|toll|slain|martyr|concuss|inhalation"
-)
+))
 # "Sgt 1", "155 mm", "2020": numbers that are names, calibres or years, not head counts.
 # "Tower 22", "K-1", "107mm", "2024" are names and years, not counts; "Roughly 14", "About 20" are counts.
 _NUMBERED_NAME = lx.prefiltered(re.compile(
@@ -32,8 +32,12 @@ _OF_THE_VICTIMS = re.compile(
 )
 # "the number of troops injured had risen to more than 40"
 _TALLY = r"\b(?:number|count|tally) of (?:[\w-]+\s+){{0,6}}?(?:{what})\b[^.;]{{0,90}}?\b(?:to|at|reached|was|is)\s+"
-_TALLY_KILLED = re.compile(_TALLY.format(what="killed|dead|deaths|fatalities") + lx._QUAL + lx._NUM + r"\b", re.I)
-_TALLY_INJURED = re.compile(_TALLY.format(what="injured|wounded|hurt|injuries") + lx._QUAL + lx._NUM + r"\b", re.I)
+_TALLY_KILLED = lx.gated(
+    re.compile(_TALLY.format(what="killed|dead|deaths|fatalities") + lx._QUAL + lx._NUM + r"\b", re.I)
+)
+_TALLY_INJURED = lx.gated(
+    re.compile(_TALLY.format(what="injured|wounded|hurt|injuries") + lx._QUAL + lx._NUM + r"\b", re.I)
+)
 # "a second Nujaba member was also killed": the ordinal is the running count.
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
 _ORDINAL_VICTIM = re.compile(
@@ -47,13 +51,13 @@ _ROLE = (
     r"(?:commander|leader|chief|head|official|officer|reporter|journalist|photographer|cameraman|activist|"
     r"member|fighter|soldier|spokesman|spokesperson|general|colonel|deputy|founder|adviser|advisor|aide)"
 )
-_NAMED_ONE = re.compile(
+_NAMED_ONE = lx.gated(re.compile(
     rf"\b(?P<verb>killing|killed|assassinating|assassinated)\s+(?:(?:a|an|the|its|their|his|her)\s+)?"
     r"(?:[\w-]+'s\s+)?"
     rf"(?:(?:senior|top|prominent|veteran|local|[A-Z][\w'-]+|al-[A-Z][\w'-]*)\s+){{0,4}}{_ROLE}\s+{_NAME}"
     rf"|\b(?P<verb2>killing|killed|assassinating|assassinated)\s+{_NAME}"
     r"(?=\s*(?:[,;.]|$|\s(?:and|along|together|as well|with|in|on|at|near|when|while|after|as)\b))"
-)
+))
 _PLUS_OTHERS = re.compile(
     rf"[^.;]{{0,140}}?\b(?:and|along with|together with|as well as|with)\s+(?P<n>{_COUNT})\s+(?:other\s+)?"
     r"(?:[A-Z][\w-]*\s+)?"

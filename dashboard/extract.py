@@ -269,11 +269,11 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
     return _drop_containers(kept)
 
 
-_GATHERING_BEFORE = re.compile(
+_GATHERING_BEFORE = lx.gated(re.compile(
     r"(?i)\b(?:protests?|protesters|rall(?:y|ies)|funerals?|marched|coffins?|mourners|talks|summit|conference|"
     r"ceremony|sit-in|demonstrations?|demonstrators|vigil|negotiations|negotiating|"
     r"(?:living|lived|sheltering|displaced|fled|born)\s+(?:in|to|at|near|around))\b(?:(?!\b(?:attack|strike|struck|hit|fired|shell|rocket|drone|bomb|kill|explo)\w*)[^.;])*$"
-)
+))
 _NAMED_ATTACK_BEFORE = re.compile(r"(?i)(?:^|[,;:]\s|\b(?:that|after|since|before|in)\s)the\s+$")
 _RETRACTED_BEFORE = re.compile(
     r"(?i)\b(?:(?:initially|originally|at first|wrongly|mistakenly|erroneously)\s+(?:said|reported|claimed|stated|"
@@ -376,10 +376,10 @@ _WEAPON_AS_OBJECT = lx.prefiltered(re.compile(
 
 
 # "a missile fired from a US drone": the platform, not its munition, is the weapon.
-_CARRIED_MUNITION = re.compile(
+_CARRIED_MUNITION = lx.gated(re.compile(
     r"(?i)\b(?:missiles?|rockets?|bombs?|munitions?)\s+(?:fired|launched|dropped)\s+(?:from|by)\s+"
     r"(?=(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:drones?|UAVs?|aircraft|jets?|warplanes?|helicopters?|Reapers?)\b)"
-)
+))
 
 
 # "an American F-15 fighter shot down a drone": the jet defends; the drone is the attack's weapon.
@@ -388,10 +388,10 @@ _INTERCEPTOR = re.compile(
     r"(?:\s+(?:fighter|jet|pilot)s?)?(?=\s+(?:shot down|intercepted|downed|destroyed)\b)"
 )
 # "a U.S. drone fired missiles at his convoy": the same, told from the platform.
-_PLATFORM_FIRED = re.compile(
+_PLATFORM_FIRED = lx.gated(re.compile(
     r"(?i)\b(?:drones?|UAVs?|aircraft|jets?|warplanes?|helicopters?|Reapers?|gunships?)\s+(?:[\w-]+\s+)?"
     r"(?:fired|launched|dropped)\s+(?:[\w-]+\s+){0,3}?(?P<munition>missiles?|rockets?|bombs?|munitions?)\b"
-)
+))
 
 
 def _blank_munitions(text: str) -> str:
@@ -525,10 +525,10 @@ def find_target(sentence: str, actor: str, place: Place) -> str:
 
 _RANGE_BEFORE = re.compile(r"(?i)\b(?:since|from|by|before|between)\s*$")
 _RANGE_START = re.compile(r"(?i)(?:since|from|until|till|by|before)\b")  # "since October" is a range, not a day
-_SPEECH_BEFORE = re.compile(
+_SPEECH_BEFORE = lx.gated(re.compile(
     r"(?i)\b(?:said|says|announced|told \w+|reported|stated|confirmed|added|statement|briefing|"
     r"spokes(?:man|woman|person)|press conference)\s*(?:late |early )?(?:on )?$"
-)
+))
 
 
 @lru_cache(maxsize=8192)
@@ -882,12 +882,12 @@ def _mention_date(sentence: Sentence, article_date: date | None, mention: Mentio
     return dated if dated is not None and dated.precision == 1 else None
 
 
-_REACTION_BEFORE = re.compile(
+_REACTION_BEFORE = lx.gated(re.compile(
     r"(?i)\b(?:condemn(?:ed|s|ing)?|denounc(?:ed|es|ing)|critici[sz](?:ed|es|ing)|deplor(?:ed|es|ing)|"
     r"protest(?:ed|s|ing)? (?:against|over)|mourn(?:ed|s|ing)|welcom(?:ed|es|ing)|prais(?:ed|es|ing)|"
     r"reject(?:ed|s|ing)|called|described)\s+(?:(?:the|a|an|this|these|those|its|their|his|her)\s+)?"
     r"(?:[\w-]+\s+){0,3}$"
-)
+))
 _BACK_REFERENCE = re.compile(r"(?i)\b(?:that|this|the same|those|these)\s+(?:[a-z-]+\s+)?$")
 _YEAR_AFTER = re.compile(r"\bin (?P<year>(?:19|20)\d\d)\b(?![-/])")
 _YEAR_BEFORE = re.compile(r"\b(?P<year>(?:19|20)\d\d)\s+(?:[a-z-]+\s+){0,2}$")
@@ -906,11 +906,11 @@ def _past_year_event(text: str, trigger: re.Match[str], article_date: date | Non
     return bool(year and int(year["year"]) < article_date.year and not _trigger(rest))
 
 
-_DEFENCE = re.compile(r"(?i)\b(?:intercept(?:ed|s)|shot down|downed|brought down|repelled|fended off|thwarted|"
-                      r"foiled|engaged)\b")
-_DRONE_STRIKE = re.compile(r"\b(?:drone|UAV)\s+(?:strike|attack|raid)s?\b", re.I)
+_DEFENCE = lx.gated(re.compile(r"(?i)\b(?:intercept(?:ed|s)|shot down|downed|brought down|repelled|fended off|thwarted|"
+                      r"foiled|engaged)\b"))
+_DRONE_STRIKE = lx.gated(re.compile(r"\b(?:drone|UAV)\s+(?:strike|attack|raid)s?\b", re.I))
 _STATE_ACTORS = ("US forces", "Israel", "Turkey")
-_STATE_STRIKE = re.compile(r"(?i)\b(?:struck|strikes?|striking|bombed|raids?)\b")
+_STATE_STRIKE = lx.gated(re.compile(r"(?i)\b(?:struck|strikes?|striking|bombed|raids?)\b"))
 
 
 def _event_weapon(clause: str, position: int | None, actor: str, place_at: int | None = None) -> str:
@@ -986,8 +986,8 @@ def _attach_followups(sentences: list[Sentence], candidates: dict[int, list[Cand
                 _fill_from(candidate, follow)
 
 
-_TOTAL = re.compile(r"(?i)\b(?:in all|in total|altogether|all told|death toll|toll rose|toll reached)\b")
-_RESPONSE = re.compile(r"(?i)\b(?:responded|retaliated|hit back|struck back|returned fire|in response)\b")
+_TOTAL = lx.gated(re.compile(r"(?i)\b(?:in all|in total|altogether|all told|death toll|toll rose|toll reached)\b"))
+_RESPONSE = lx.gated(re.compile(r"(?i)\b(?:responded|retaliated|hit back|struck back|returned fire|in response)\b"))
 
 
 def _other_attack(candidate: Candidate, text: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 # --- speed: a cheap first-character test in front of big alternations -----------------------------------
@@ -64,17 +65,116 @@ def _union(parts: list[tuple[set[str], bool] | None]) -> tuple[set[str], bool] |
     return set().union(*(part[0] for part in parts)), any(part[1] for part in parts)
 
 
-def prefiltered(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """Return the pattern behind a lookahead for the characters its matches can start with (same matches, faster)."""
+def _better(a: set[str] | None, b: set[str] | None) -> set[str] | None:
+    """Return the more selective of two sets of required words: the longer shortest word, then fewer words."""
+    if a is None or b is None:
+        return a if b is None else b
+    return a if (min(map(len, a)), -len(a)) >= (min(map(len, b)), -len(b)) else b
+
+
+def _required(items: Any) -> set[str] | None:
+    """Return literal strings one of which every match of the parsed sequence holds, or None when unknown.
+
+    Every part of a sequence must match, so any part's requirement is the sequence's (the most selective is
+    kept); an alternation requires one of its branches' requirements; optional parts and lookarounds require
+    nothing. Only ASCII strings are used.
+    """
+    best: set[str] | None = None
+    run = ""
+    for op, arg in [*items, (None, None)]:
+        if op is _C.LITERAL and arg < 128:
+            run += chr(arg)
+            continue
+        if run:
+            best, run = _better(best, {run}), ""
+        if op is _C.SUBPATTERN:
+            best = _better(best, _required(arg[-1]))
+        elif op is _C.BRANCH:
+            parts = [_required(branch) for branch in arg[1]]
+            if all(part is not None for part in parts):
+                best = _better(best, set().union(*parts))  # type: ignore[arg-type]
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and arg[0] >= 1:
+            best = _better(best, _required(arg[2]))
+    return best
+
+
+class GatedPattern:
+    """A compiled pattern behind a substring test: every match holds one of its stems (literal words read from
+    the pattern), so lower-cased ASCII text holding none of them cannot match and the regex is not run.
+
+    Same results as the pattern, several times faster on the many sentences that hold none of the words.
+    Anchored calls (match, fullmatch) are cheap already and go straight to the pattern.
+    """
+
+    __slots__ = ("regex", "stems", "pattern", "flags", "groups", "groupindex")
+
+    def __init__(self, regex: re.Pattern[str], stems: tuple[str, ...]) -> None:
+        self.regex, self.stems = regex, stems
+        self.pattern, self.flags = regex.pattern, regex.flags
+        self.groups, self.groupindex = regex.groups, regex.groupindex
+
+    def _may_match(self, text: str) -> bool:
+        """Return False when the text cannot match (ASCII, none of the stems); other scripts always may."""
+        if not text.isascii():
+            return True  # case-insensitive matching knows letter forms str.lower() does not fold
+        lowered = text.lower()
+        for stem in self.stems:  # noqa: SIM110 (a plain loop: about twice as fast as any() over a generator)
+            if stem in lowered:
+                return True
+        return False
+
+    def search(self, text: str, *bounds: int) -> re.Match[str] | None:
+        """Return the pattern's first match in text (or text[pos:endpos]), or None."""
+        return self.regex.search(text, *bounds) if self._may_match(text) else None
+
+    def finditer(self, text: str, *bounds: int) -> Iterator[re.Match[str]]:
+        """Return an iterator over the pattern's matches in text."""
+        return self.regex.finditer(text, *bounds) if self._may_match(text) else iter(())
+
+    def findall(self, text: str, *bounds: int) -> list[Any]:
+        """Return the pattern's findall() over text."""
+        return self.regex.findall(text, *bounds) if self._may_match(text) else []
+
+    def sub(self, repl: Any, text: str, count: int = 0) -> str:
+        """Return text with the pattern's matches replaced."""
+        return self.regex.sub(repl, text, count) if self._may_match(text) else text
+
+    def match(self, text: str, *bounds: int) -> re.Match[str] | None:
+        """Return the pattern's match at the start of text (or at pos), or None."""
+        return self.regex.match(text, *bounds)
+
+    def fullmatch(self, text: str, *bounds: int) -> re.Match[str] | None:
+        """Return the pattern's match of the whole text, or None."""
+        return self.regex.fullmatch(text, *bounds)
+
+
+def gated(pattern: re.Pattern[str], min_stem: int = 3, max_stems: int = 40) -> Any:
+    """Return the pattern behind a test for the words its matches hold (a GatedPattern), or unchanged when no
+    such words are known, or they are too short or too many for the test to pay."""
+    if _C is None or _PARSER is None:
+        return pattern
+    try:
+        found = _required(_PARSER.parse(pattern.pattern, pattern.flags))
+    except (AttributeError, TypeError, ValueError, re.error):
+        return pattern
+    if not found or min(map(len, found)) < min_stem or len(found) > max_stems:
+        return pattern
+    lowered = {stem.lower() for stem in found}
+    return GatedPattern(pattern, tuple(sorted(s for s in lowered if not any(t != s and t in s for t in lowered))))
+
+
+def prefiltered(pattern: re.Pattern[str]) -> Any:
+    """Return the pattern sped up, same matches: behind a lookahead for the characters its matches can start
+    with, and behind a test for the words they hold where those are known (see gated)."""
     if _C is None or _PARSER is None or re.match(r"\(\?[aiLmsux]+\)", pattern.pattern):
-        return pattern  # no parser to read, or inline global flags that must stay first
+        return gated(pattern)  # no parser to read, or inline global flags that must stay first
     try:
         found = _first(_PARSER.parse(pattern.pattern, pattern.flags))
     except (AttributeError, TypeError, ValueError, re.error):
         return pattern
     if found is None or found[1] or not found[0]:
-        return pattern
-    return re.compile(f"(?=[{''.join(sorted(found[0]))}])(?:{pattern.pattern})", pattern.flags)
+        return gated(pattern)
+    return gated(re.compile(f"(?=[{''.join(sorted(found[0]))}])(?:{pattern.pattern})", pattern.flags))
 
 
 # --- weapons: (weapon, pattern); the first pattern found in a clause wins, most specific first ------------
@@ -432,12 +532,12 @@ LOCATIVE_CUE = re.compile(
     r"attacked|shelled|bombed|rocked|shook)\s+(?:the\s+)?(?:(?!(?:what|which|whose|that)\b)[A-Za-z-]+\s+)?)$",
     re.I,
 )
-PEOPLE_IN = re.compile(
+PEOPLE_IN = gated(re.compile(
     r"\b(?:government|officials?|diplomats?|analysts?|sources?|leaders?|authorities|lawmakers|ministry|embassy|"
     r"envoy|charg[eé] d'affaires|ambassador|delegation|reporters|correspondent|talks|meeting|visit|summit|"
     r"headquarters|offices?|residents|witnesses|locals|inhabitants)\s+(?:in|of)\s+(?:the\s+)?(?:nearby\s+)?$",
     re.I,
-)
+))
 AREA_BEFORE = re.compile(
     r"\b(?:countryside|province|governorate|desert|region|district|villages?) of (?:the )?$", re.I
 )
@@ -457,13 +557,13 @@ LIST_PATTERN = prefiltered(re.compile(
 ))
 
 # "killing Sgt. A B, Spc. C D and Spc. E F": each rank or title starts one named person.
-NAMED_VICTIMS = re.compile(
+NAMED_VICTIMS = gated(re.compile(
     r"\b(?P<verb>killing|killed|wounding|wounded)\s+(?P<list>(?:(?:Staff |Master |First |Sgt\.? |Maj\.? |Lt\.? )?"
     r"(?:Sgt|Spc|Pfc|Pvt|Cpl|Lt|Capt|Maj|Col|Gen|Sgt\. Maj|Staff Sgt|Spec)\.?\s+(?:[A-Z][\w'-]+\s?){1,4},?\s*"
     r"(?:and\s+)?){2,})"
-)
+))
 NAMED_VICTIM_TITLE = re.compile(r"\b(?:Sgt|Spc|Pfc|Pvt|Cpl|Lt|Capt|Maj|Col|Gen|Spec)\.?\s+[A-Z]")
-DEATH_WORD = re.compile(r"\b(?:killed|killing|dead|died|death|fatal\w*)\b", re.I)
+DEATH_WORD = gated(re.compile(r"\b(?:killed|killing|dead|died|death|fatal\w*)\b", re.I))
 NOBODY_HARMED = re.compile(
     r"\b(?:no ?one|nobody|none of them) (?:was|were|is|are) (?:hurt|harmed)|without (?:hurting|harming) anyone\b", re.I
 )
