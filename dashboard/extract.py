@@ -612,10 +612,14 @@ class ArticlePlaces:
         return self.index.between(start, end)
 
     def in_sentence(self, sentence: Sentence, blanks: Iterable[tuple[int, int]] = ()) -> list[Mention]:
-        """Return the mentions inside a sentence, offsets relative to it, skipping the blanked spans."""
+        """Return the mentions inside a sentence, offsets relative to it, skipping the blanked spans (an iterable
+        read only when the sentence names a place)."""
+        found = self.between(sentence.start, sentence.end)
+        if not found:
+            return []
         blanks = list(blanks)
         out = []
-        for m in self.between(sentence.start, sentence.end):
+        for m in found:
             if m.end > sentence.end:
                 continue
             start, end = m.start - sentence.start, m.end - sentence.start
@@ -784,14 +788,6 @@ def _analyse_part(sentence: Sentence, places: ArticlePlaces, article_date: date 
         return []
     if _past_year_event(text, trigger, article_date):
         return []
-    dated = _sentence_date(sentence, article_date, trigger.start(), skip)
-    if lx.HABITUAL.search(text) and not (dated and dated.precision == 1):
-        return []
-    apart = _last_match(_DAYS_APART, text[: trigger.start()])
-    if apart and dated and dated.precision == 1 and dated.end <= apart.start():
-        # "... on Thursday, a day after a US drone incinerated their car": the day before that Thursday
-        shifted = dated.date + timedelta(days=_offset_days(apart.group(0)) or 0)
-        dated = DateMention(dated.start, dated.end, dated.text, shifted, 1)
     mentions = places.in_sentence(sentence, ((d.start, d.end) for d in _dates_in(text, article_date)))
     if _REACTION_BEFORE.search(text[: trigger.start()]):
         mentions = [m for m in mentions if m.start > trigger.start()]  # "officials in Najaf condemned the raids"
@@ -806,6 +802,15 @@ def _analyse_part(sentence: Sentence, places: ArticlePlaces, article_date: date 
         kept = _antecedent(sentence, places) or _there(sentence, places, trigger.start())
     if not kept:
         return []
+    # The date is read only for a sentence that names an attacked place (most attack words do not).
+    dated = _sentence_date(sentence, article_date, trigger.start(), skip)
+    if lx.HABITUAL.search(text) and not (dated and dated.precision == 1):
+        return []
+    apart = _last_match(_DAYS_APART, text[: trigger.start()])
+    if apart and dated and dated.precision == 1 and dated.end <= apart.start():
+        # "... on Thursday, a day after a US drone incinerated their car": the day before that Thursday
+        shifted = dated.date + timedelta(days=_offset_days(apart.group(0)) or 0)
+        dated = DateMention(dated.start, dated.end, dated.text, shifted, 1)
     if all(specificity(m.place) >= 3 for m, _ in kept):
         kept = _coarse_only(text, kept, dated)
     else:
@@ -1252,11 +1257,11 @@ def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[di
     return [_report_row(article, c, article_date) for c in merged]
 
 
-_TARGET_LIST = re.compile(
+_TARGET_LIST = lx.gated(re.compile(  # anchored at the start: search() is match() here, and can be gated
     r"(?i)^(?:[^.;]{0,50}?\b(?:targets?|sites?|facilit(?:y|ies)|positions|depots?|locations|compounds?)|"
     r"(?:the|a) (?:first|second|third|fourth|fifth|other|last|remaining)(?: one| target| site| strike)?|another"
     r"(?: one| target| site| strike)?)\s+(?:[\w-]+\s+){0,2}?(?:was|were|lay|included|included a)\b"
-)
+))
 
 
 _LOCATED_AT = re.compile(
@@ -1270,7 +1275,7 @@ def _enumerated_targets(sentences: list[Sentence], candidates: dict[int, list[Ca
     """Add the targets a sentence lists after a strike on several ("US jets struck two sites in eastern Syria. The
     first target was a training facility near Abu Kamal. The second was a safe house near Mayadin.")."""
     for index, sentence in enumerate(sentences):
-        if index in candidates or not _TARGET_LIST.match(sentence.text):
+        if index in candidates or not _TARGET_LIST.search(sentence.text):
             continue
         anchor = next((
             earlier for earlier in reversed(sentences[max(0, index - 4) : index])

@@ -65,19 +65,46 @@ def _union(parts: list[tuple[set[str], bool] | None]) -> tuple[set[str], bool] |
     return set().union(*(part[0] for part in parts)), any(part[1] for part in parts)
 
 
+MAX_STEMS = 40  # more words than this and the substring test costs about what the regex does
+
+
 def _better(a: set[str] | None, b: set[str] | None) -> set[str] | None:
     """Return the more selective of two sets of required words: the longer shortest word, then fewer words."""
     if a is None or b is None:
         return a if b is None else b
-    return a if (min(map(len, a)), -len(a)) >= (min(map(len, b)), -len(b)) else b
+    def rank(words: set[str]) -> tuple[bool, int, int]:
+        return len(words) <= MAX_STEMS, min(map(len, words)), -len(words)
+
+    return a if rank(a) >= rank(b) else b
+
+
+def _prefixes(items: Any) -> set[str] | None:
+    """Return literal strings one of which every match of the parsed sequence begins with, or None when unknown."""
+    run = ""
+    for op, arg in items:
+        if op in _ZERO_WIDTH and not run:
+            continue
+        if op is _C.LITERAL and arg < 128:
+            run += chr(arg)
+            continue
+        if run:
+            return {run}
+        if op is _C.SUBPATTERN:
+            return _prefixes(arg[-1])
+        if op is _C.BRANCH:
+            parts = [_prefixes(branch) for branch in arg[1]]
+            return None if any(part is None for part in parts) else set().union(*parts)  # type: ignore[arg-type]
+        return None
+    return {run} if run else None
 
 
 def _required(items: Any) -> set[str] | None:
     """Return literal strings one of which every match of the parsed sequence holds, or None when unknown.
 
     Every part of a sequence must match, so any part's requirement is the sequence's (the most selective is
-    kept); an alternation requires one of its branches' requirements; optional parts and lookarounds require
-    nothing. Only ASCII strings are used.
+    kept); an alternation requires one of its branches' requirements, and a short literal run before it joins
+    each branch's first word (the parser writes "SDF|Syrian" as "S(?:DF|yrian)"); optional parts and lookarounds
+    require nothing. Only ASCII strings are used.
     """
     best: set[str] | None = None
     run = ""
@@ -85,14 +112,17 @@ def _required(items: Any) -> set[str] | None:
         if op is _C.LITERAL and arg < 128:
             run += chr(arg)
             continue
+        if op is _C.BRANCH:
+            parts = [_required(branch) for branch in arg[1]]
+            if all(part is not None for part in parts):
+                best = _better(best, set().union(*parts))  # type: ignore[arg-type]
+            heads = [_prefixes(branch) for branch in arg[1]] if 0 < len(run) < 3 else []
+            if heads and all(head is not None for head in heads):
+                best = _better(best, {run + head for head in set().union(*heads)})  # type: ignore[arg-type]
         if run:
             best, run = _better(best, {run}), ""
         if op is _C.SUBPATTERN:
             best = _better(best, _required(arg[-1]))
-        elif op is _C.BRANCH:
-            parts = [_required(branch) for branch in arg[1]]
-            if all(part is not None for part in parts):
-                best = _better(best, set().union(*parts))  # type: ignore[arg-type]
         elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and arg[0] >= 1:
             best = _better(best, _required(arg[2]))
     return best
@@ -148,7 +178,7 @@ class GatedPattern:
         return self.regex.fullmatch(text, *bounds)
 
 
-def gated(pattern: re.Pattern[str], min_stem: int = 3, max_stems: int = 40) -> Any:
+def gated(pattern: re.Pattern[str], min_stem: int = 3, max_stems: int = MAX_STEMS) -> Any:
     """Return the pattern behind a test for the words its matches hold (a GatedPattern), or unchanged when no
     such words are known, or they are too short or too many for the test to pay."""
     if _C is None or _PARSER is None:
