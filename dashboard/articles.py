@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -349,14 +350,28 @@ def _parse_bytes(source: str, suffix: str, data: bytes, problems: list[Problem])
 # --- public API ----------------------------------------------------------------------------------
 
 
-def _is_hidden(path: Path, root: Path) -> bool:
-    """Return True when any part of path below root starts with a dot."""
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+def _files_below(folder: Path) -> list[tuple[str, ...]]:
+    """Return the relative parts of every file below folder, sorted as sorted(folder.rglob("*")) orders them,
+    skipping hidden files and folders (a name starting with a dot); symlinked folders are not entered."""
+    found: list[tuple[str, ...]] = []
+    pending: list[tuple[str, ...]] = [()]
+    while pending:
+        parts = pending.pop()
+        with os.scandir(folder.joinpath(*parts)) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((*parts, entry.name))
+                elif entry.is_file():
+                    found.append((*parts, entry.name))
+    return sorted(found)
 
 
-def _is_documentation(path: Path) -> bool:
-    """Return True for README files, which document a folder rather than hold an article."""
-    return path.stem.lower() == "readme"
+def _is_article_name(name: str) -> bool:
+    """Return True for a supported file type that is not a README (which documents a folder)."""
+    stem, dot, suffix = name.rpartition(".")
+    return bool(dot) and f".{suffix.lower()}" in SUPPORTED_SUFFIXES and stem.lower() != "readme"
 
 
 def iter_article_files(paths: Iterable[str | Path], problems: list[Problem]) -> Iterator[Path]:
@@ -364,14 +379,9 @@ def iter_article_files(paths: Iterable[str | Path], problems: list[Problem]) -> 
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if (
-                    child.is_file()
-                    and child.suffix.lower() in SUPPORTED_SUFFIXES
-                    and not _is_hidden(child, path)
-                    and not _is_documentation(child)
-                ):
-                    yield child
+            for parts in _files_below(path):
+                if _is_article_name(parts[-1]):
+                    yield path.joinpath(*parts)
         elif path.is_file():
             yield path
         else:
