@@ -1152,7 +1152,7 @@ class Gazetteer:
     def _build_context(self, text: str) -> Context:
         """Scan a text and count the countries its unambiguous names point to."""
         spans = self.scan(text)
-        votes: Counter = Counter()
+        votes: dict[str, float] = {}  # a dict, not a Counter: most_common(1) costs a heap per text
         admin1: set[str] = set()
         points: list[tuple[float, float, str]] = []
         point_keys: set[str] = set()
@@ -1172,11 +1172,12 @@ class Gazetteer:
                 point_keys.add(sp.key)
                 points.append((p[P_LAT], p[P_LON], sp.key))
             if p[P_ISO3]:
-                votes[p[P_ISO3]] += 1.0 if p[P_KIND] in ("country", "admin1", "site", "airport") else 0.5
+                votes[p[P_ISO3]] = votes.get(p[P_ISO3], 0.0) + (
+                    1.0 if p[P_KIND] in ("country", "admin1", "site", "airport") else 0.5)
             if p[P_KIND] == "admin1":
                 admin1.add(norm_key(p[P_NAME]))
                 admin1.add(sp.key)
-        country = votes.most_common(1)[0][0] if votes else None
+        country = max(votes, key=votes.__getitem__) if votes else None  # ties: the first named, as before
         ctx = Context(spans=spans, country=country, countries=set(votes), admin1_keys=admin1, points=points)
         if COHERENCE_PASS and ambiguous:
             ctx.points = points + self._resolved_points(ctx, text, ambiguous)
