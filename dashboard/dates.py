@@ -257,6 +257,31 @@ _RULE_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {
 }
 
 
+# Case-sensitive patterns of which every match of a rule holds a match: a month name in Title or UPPER case
+# begins with one of the twelve three-letter forms; day-month forms hold a digit; an ISO date a digit, a dash or
+# slash, a digit.
+_MONTH_HINT = re.compile("|".join(f"{m[:3]}|{m[:3].upper()}" for m in _MONTH_NAMES))
+_DIGIT = re.compile(r"\d")
+_RULE_HINTS: dict[re.Pattern[str], tuple[re.Pattern[str], ...]] = {
+    _ISO: (re.compile(r"\d[-/]\d"),),
+    _MDY: (_DIGIT, _MONTH_HINT),
+    _DMY: (_DIGIT, _MONTH_HINT),
+    _MONTH_ONLY: (_MONTH_HINT,),
+}
+
+
+def _hinted(pattern: re.Pattern[str], text: str, seen: dict[re.Pattern[str], bool]) -> bool:
+    """Return False when the text lacks something every match of pattern holds (see _RULE_HINTS); seen
+    remembers each hint's answer for this text."""
+    for hint in _RULE_HINTS.get(pattern, ()):
+        found = seen.get(hint)
+        if found is None:
+            found = seen[hint] = hint.search(text) is not None
+        if not found:
+            return False
+    return True
+
+
 def _may_match(pattern: re.Pattern[str], lowered: str | None) -> bool:
     """Return False when the lower-cased ASCII text has none of the words a match of pattern needs (a cheap
     pre-check; lowered is None for non-ASCII text, where case-insensitive matching knows more letter forms)."""
@@ -268,8 +293,9 @@ def find_dates(text: str, article_date: date | None) -> list[DateMention]:
     """Return date mentions in text (sorted by start), each resolved to a date not after article_date."""
     candidates: list[tuple[int, int, int, DateMention]] = []
     lowered = text.lower() if text.isascii() else None
+    seen: dict[re.Pattern[str], bool] = {}
     for priority, pattern, core, resolve in _RULES:
-        if not _may_match(pattern, lowered):
+        if not _may_match(pattern, lowered) or not _hinted(pattern, text, seen):
             continue
         for m in _iter_matches(text, pattern, core):
             resolved = resolve(m, article_date)

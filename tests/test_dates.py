@@ -222,3 +222,23 @@ def test_case_folded_letters_do_not_crash():
     """Case-insensitive matching accepts the long s; the resolver must too."""
     found = find_dates("Rockets hit the base two dayſ ago; ſix days later nothing.", date(2024, 1, 5))
     assert [d.date for d in found] == [date(2024, 1, 3)]
+
+
+def _sample_sentences() -> list[str]:
+    """Return every sentence of the embedded sample articles."""
+    from dashboard import REPO_DIR
+    from dashboard.articles import load_articles
+    from dashboard.sentences import split_sentences
+
+    articles = load_articles([REPO_DIR / "seeds", REPO_DIR / "data" / "articles"]).articles
+    return [s.text for text in articles["text"] for s in split_sentences(text)]
+
+
+def test_the_rule_hints_never_change_what_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard import dates
+
+    sentences = _sample_sentences() + ["Strikes on 2024-01-05 and on 7 JANUARY, then Sept. 3 and in mid-March 2023."]
+    with_hints = [find_dates(s, date(2024, 3, 30)) for s in sentences]
+    monkeypatch.setattr(dates, "_RULE_HINTS", {})
+    assert [find_dates(s, date(2024, 3, 30)) for s in sentences] == with_hints
+    assert any(with_hints)
