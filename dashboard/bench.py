@@ -107,7 +107,7 @@ def _pipeline_once(n: int, seed: int) -> dict[str, Any]:
             "load": t1 - t0, "extract": t2 - t1, "group": t3 - t2}
 
 
-def bench_pipeline(n: int, repeats: int = 3) -> dict[str, Any]:
+def bench_pipeline(n: int, repeats: int = 5) -> dict[str, Any]:
     """Return timings of load + extract + geocode + group for n generated articles on one core: the median of
     `repeats` runs, each on a freshly generated corpus (so no cache carries over), with the slowest and fastest."""
     runs = [_pipeline_once(n, seed) for seed in range(7, 7 + repeats)]
@@ -141,7 +141,7 @@ def format_markdown(gazetteer: dict[str, float], pipeline: list[dict[str, Any]],
         lines += ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
         for row in pipeline:
             lines.append("| " + " | ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in row.values()) + " |")
-    lines += ["", "Each size is run three times on freshly generated corpora; the row is the median run.", "",
+    lines += ["", "Each size is run five times on freshly generated corpora; the row is the median run.", "",
               "Target: >= 1,000 articles/s for load + extract + geocode; gazetteer warm load < 1 s.", ""]
     if app:
         lines += ["## App", "", "| measure | value |", "|---|---|"]
