@@ -67,6 +67,24 @@ def test_the_hot_patterns_are_gated() -> None:
     names = {name for name, _ in GATED}
     assert {"dashboard.lexicon.CONTEXT_CLAUSE", "dashboard.lexicon.CLAIM", "dashboard.lexicon.NON_PLACE_NAMES",
             "dashboard.casualties.CASUALTY_WORDS", "dashboard.extract._GATHERING_BEFORE"} <= names
+    assert isinstance(extract._ACTOR_MASK, lx.AnchoredPattern) and isinstance(lx.PERSON_NAME, lx.AnchoredPattern)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "starts"),
+    [
+        (r"\b(?:Syrian Democratic Forces|SDF)\b", "S(?:DF|yri)"),  # parsed as S(?:DF|yrian ...): joined again
+        (r"(?:Harakat |Harakat Hezbollah )?al-Nujaba", r"H(?:ara)|a(?:l\-N)"),  # an optional start, or what follows
+        (r"\b(?:U\.?S\.?|US) forces", r"U(?:S|\.)"),  # an optional dot read both ways
+        (r"\b(?:U|Iraq)\b", "I(?:raq)|U"),  # a lone capital is a start too
+        (r"(?i)\bclaimed\b", None),  # case-insensitive: other letter forms start matches
+        (r"\b(?:a|an) attack", None),  # a lone lower-case letter starts too much to pay
+        (r"\b[A-Z]\w+ Units", None),  # a class, not a word
+    ],
+)
+def test_anchored_finds_the_words_every_match_begins_with(pattern: str, starts: str | None) -> None:
+    found = lx.anchored(re.compile(pattern))
+    assert (found.starts.pattern if found is not None else None) == starts
 
 
 @pytest.mark.parametrize(("name", "gated"), GATED, ids=[name for name, _ in GATED])
@@ -78,7 +96,8 @@ def test_a_gated_pattern_finds_what_its_regex_finds_in_the_sample_articles(name:
 
 
 WORDS = ["claimed", "Responsibility", "KILLED", "amid", "after", "drone", "Rudaw", "units", "Ain al-Asad", ", after a",
-         "ſ", "K", "İ", " ", ".", "2"]
+         "ſ", "K", "İ", " ", ".", "2", "Kataib Hezbollah", "Harakat al-Nujaba", "al-Nujaba", "U.S. forces", "US",
+         "Sgt. John Smith", "Islamic State", "Iran", "Prime Minister", "spokesman"]
 
 
 @settings(max_examples=300, deadline=None)
