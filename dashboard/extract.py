@@ -166,7 +166,8 @@ _TRIGGER_STEMS = (
     "attack", "assault", "strik", "struck", "hit", "target", "salvo", "barrage", "volley", "incinerat", "obliterat",
     "fire", "firing", "launch", "shell", "pound", "fell", "land", "bomb", "shot down", "intercept", "down",
     "destroy", "explo", "blast", "impact", "kill", "wound", "injur", "raid", "ambush", "detonat", "came under",
-    "rain", "slam", "crash", "sent", "flew", "flown", "aim", "direct", "lobb", "went off", "blew up",
+    "rain", "slam", "crash", "sent", "flew", "flown", "aim", "direct", "lobb", "went off", "blew up", "clash",
+    "fought", "battle", "storm",
 )
 
 

@@ -297,7 +297,8 @@ WEAPON_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
-    ("rocket", re.compile(r"\b(?:rockets?|katyushas?|grad|107\s?mm|122\s?mm|rocket-propelled)\b", re.I)),
+    # A rocket-propelled grenade is a fighter's weapon in a ground attack (ACLED: armed clash), not a rocket salvo.
+    ("rocket", re.compile(r"\b(?:rockets?(?!-propelled)|katyushas?|grad|107\s?mm|122\s?mm)\b", re.I)),
     ("mortar", re.compile(r"\bmortars?(?: rounds?| shells?| bombs?)?\b", re.I)),
     (
         "IED",
@@ -319,8 +320,9 @@ WEAPON_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "gunfire",
         re.compile(
-            r"\b(?:gunmen|gunfire|opened fire|small[- ]arms|sniper|shooting|shot dead|firefight|clashes|"
-            r"clashed|machine[- ]guns?|rifles?|ambush(?:ed)?)\b",
+            r"\b(?:gunmen|gunfire|opened fire|small[- ]arms|sniper|shooting|shot dead|firefights?|clash(?:es|ed)?|"
+            r"gun ?battles?|street battles?|fought|machine[- ]guns?|rifles?|ambush(?:ed)?|"
+            r"rocket-propelled grenades?|RPGs?)\b",
             re.I,
         ),
     ),
@@ -350,6 +352,7 @@ TRIGGER = prefiltered(re.compile(
     r"explo(?:ded|sion|sions|sive)|blasts?|impact(?:ed|s)?|(?<!the )(?<!The )(?:killed|wounded|injured)|killing|"
     r"wounding|injuring|injuries|"
     r"raid(?:s|ed)?|ambush(?:ed)?|detonat(?:ed|ion)|came under (?:fire|attack)|rained|slammed|crashed|"
+    r"clash(?:ed|es)|fought|firefights?|(?:gun|street|fierce) ?battles?|stormed|"
     r"went off|blew up|"
     r"(?:sent|flew|flown|aimed|directed|lobbed)\s+(?:\w+\s+)?(?:towards?|at|into))\b",
     re.I,
@@ -553,8 +556,8 @@ _WHO = (
     r"members|fighters|militants|contractors|reservists|guards|officers|workers|staff|commanders?|"
     r"civilian|soldier|service ?member|contractor|fighter|militant|child(?:ren)?|women|men|others|"
     r"Americans|Iraqis|Syrians|Jordanians|Kurds|individuals|policemen|police officers|members)?"
-    r"(?:\s+(?:(?:working|serving|based|stationed) (?:with|for|at|in)|on|at|in|inside|aboard|from|of) (?:the )?[\w.-]+"
-    r"(?: [\w.-]+)?)?"
+    r"(?:\s+(?:(?:working|serving|based|stationed) (?:with|for|at|in)|on|at|in|inside|aboard|from|of) (?:the )?"
+    r"[\w.'’-]+(?: [\w.'’-]+){0,2})?"  # "members of Iraq's federal police"
     r"(?:\s+(?:in all|in total|altogether|overall))?"
 )
 KILLED_PATTERNS: list[re.Pattern[str]] = [

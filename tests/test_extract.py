@@ -79,6 +79,8 @@ def test_outcome_intercepted_vs_impact(text, expected):
         ("Air defence missiles intercepted a drone.", "drone"),
         ("He was killed when a US drone fired two missiles at his car.", "drone"),
         ("US jets dropped bombs on the depot.", "airstrike"),
+        ("Tribal fighters attacked the positions with rocket-propelled grenades.", "gunfire"),
+        ("The two sides fought street battles in the town.", "gunfire"),
     ],
 )
 def test_weapons(text, expected):
@@ -483,3 +485,10 @@ def test_extraction_collects_garbage_rarely_and_restores_the_setting(gazetteer, 
     articles = pd.DataFrame([article("A drone struck Ain al-Asad air base on Saturday.")])
     reports = extract_module.extract_reports(articles, gazetteer)
     assert len(reports) == 1 and seen[0][0] >= 50_000 and gc.get_threshold() == before
+
+
+def test_a_clash_is_an_incident_of_armed_fighting(gazetteer):
+    rows = extract_article({"text": "PMF fighters clashed with an Islamic State cell near Tikrit on Monday; one PMF "
+                                    "member was killed.", "published": "2022-12-21", "article_id": "c"}, gazetteer)
+    assert [(r["location"], r["event_date"], r["weapon"], r["sub_event_type"], r["fatalities"]) for r in rows] == [
+        ("Tikrīt", "2022-12-19", "gunfire", "Armed clash", 1)]
