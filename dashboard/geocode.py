@@ -628,8 +628,23 @@ def _add_cities(b: IndexBuilder) -> None:
             alt_key = _norm_key_uncached(alt)
             if alt_key.isascii():
                 b.add_key(alt, pid, alt=True, key=alt_key,
-                          mention=pop >= 1_000_000 or (pop >= 100_000 and alt_key[:2] == name_key[:2]))
+                          mention=pop >= 1_000_000 or (pop >= 100_000 and alt_key[:2] == name_key[:2])
+                          or (pop >= 15_000 and cc in TRANSLITERATED and _same_consonants(alt_key, name_key)))
                 limit -= 1
+
+
+# Countries whose town names reach English through transliteration from Arabic, Persian or Kurdish script, where
+# one town is spelled with different vowels (Muqdadiyah / Miqdadiyah): such a spelling is as good as the main name.
+TRANSLITERATED = frozenset({"IQ", "SY", "JO", "LB", "IR", "SA", "KW", "YE", "AE", "QA", "BH", "OM", "EG", "PS"})
+
+
+def _same_consonants(a: str, b: str) -> bool:
+    """Return whether two name keys differ only in vowels and doubled letters, with three consonants or more."""
+    def skeleton(key: str) -> str:
+        return re.sub(r"(.)\1+", r"\1", re.sub(r"[aeiou\s'-]", "", key))
+
+    first = skeleton(a)
+    return len(first) >= 3 and first == skeleton(b)
 
 
 def _admin1_code_names(gc) -> dict[tuple[str, str], str]:

@@ -428,3 +428,17 @@ def test_the_head_of_a_longer_arabic_name_is_not_a_mention(gazetteer):
     """'Wadi' of 'Wadi al-Ghadaf' (a name the gazetteer lacks) is not a place; 'Tal Afar' still is."""
     text = "A raid in the Wadi al-Ghadaf area hit militants near Tal Afar."
     assert [m.text for m in gazetteer.find_mentions(text)] == ["Tal Afar"]
+
+
+def test_a_vowel_variant_of_an_arabic_town_name_is_found_in_text(gazetteer):
+    # GeoNames lists "Muqdadiyah" only as an alternate spelling of Al Miqdādīyah (Diyala, Iraq)
+    found = gazetteer.find_mentions("Three mortar rounds landed in Muqdadiyah on Wednesday.")
+    assert [(m.text, m.place.name, m.place.country) for m in found] == [("Muqdadiyah", "Al Miqdādīyah", "Iraq")]
+
+
+def test_only_vowels_and_doubled_letters_make_a_spelling_variant():
+    from dashboard.geocode import _same_consonants
+
+    assert _same_consonants("muqdadiya", "miqdadiya") and _same_consonants("ramadi", "rumadi")
+    assert not _same_consonants("hit", "heet")  # two consonants: too short to tell
+    assert not _same_consonants("baghdad", "bagdad") and not _same_consonants("najaf", "karbala")
