@@ -19,7 +19,7 @@ from geopy.distance import great_circle
 from dashboard import lexicon as lx
 from dashboard.casualties import blank_out, find_casualties, larger_stated
 from dashboard.dates import DateMention, find_dates
-from dashboard.geocode import Gazetteer, MentionIndex, norm_key
+from dashboard.geocode import Gazetteer, MentionIndex, norm_key, route_end
 from dashboard.incidents import weapons_compatible
 from dashboard.schema import REPORT_COLUMNS, REPORT_DTYPES, Mention, Place
 from dashboard.sentences import Sentence, split_sentences
@@ -253,7 +253,10 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
             continue  # "on the road between Sulaymaniyah and Halabja near the town of Said Sadiq"
         if mention.place.name in lx.CAPITALS and not (lx.LOCATIVE_CUE.search(before) or _ATTACK_NOUN.match(after)):
             continue  # "a message to Washington", "coordinated by Tehran" (but "the Erbil attack")
-        near = bool(lx.NEAR_BEFORE.search(before))
+        road_end = route_end(sentence, mention.start, mention.end)
+        if road_end > 1:
+            continue  # "on the Diwaniyah-Samawah highway": the road is told by its first town
+        near = road_end == 1 or bool(lx.NEAR_BEFORE.search(before))
         if level == 1 and mention.place.kind in ("city", "town") and (_AREA_AFTER_TOWN.search(after) or (
                 not kept and (_SURROUNDINGS.search(before) or _SURROUNDINGS_AFTER.search(after)))):
             near = True  # "the countryside of Albu Kamal", "the al-Qaim border region": near the town

@@ -1461,6 +1461,8 @@ class Gazetteer:
         prev_cap = self._capitalised_before(text, before, first[0])  # type: ignore[index]
         if span.unknown_suffix:  # "<Name> air base" not in the gazetteer: the name must stand on its own
             return not prev_cap and not (single and base in NAME_STOP and not span.cue)
+        if route_end(text, first[0], span.end):  # type: ignore[index]
+            return True  # "the Diwaniyah-Samawah highway": the towns at the road's ends, not a person's name
         after = NEXT_WORD_RE.match(text, span.end)
         nxt = after.group(1) if after else ""
         if nxt and nxt[0].isupper() and nxt.casefold() in ORG_WORDS:
@@ -1611,6 +1613,22 @@ class MentionIndex:
         return None if pid is None else Mention(self.text[sp.start:sp.end], sp.start, sp.end, g.place(pid), sp.demonym)
 START_NONE, START_ARTICLE, START_COMMON, START_FULL = range(4)
 LONGER_NAME_RE = re.compile(r"\s(?:al|el|ad|an|ar|as|ash|at|az|ez|es)-[A-Z]")
+# "the Diwaniyah-Samawah highway", "the Kirkuk-Tikrit road": a road named by the towns at its ends.
+ROUTE_NAME_RE = re.compile(
+    r"(?:[A-Z][\w'’]+-)+[A-Z][\w'’]+\s+(?:highway|road|motorway|expressway|route|railway|pipeline)\b"
+)
+
+
+def route_end(text: str, start: int, end: int) -> int:
+    """Return which end (1, 2 ...) of a road named by its ends ("the Diwaniyah-Samawah highway") the name at
+    [start, end) is, or 0 when it is not part of such a road name."""
+    if not (text.startswith("-", end) or (start and text[start - 1] == "-")):
+        return 0
+    first = text.rfind(" ", 0, start) + 1
+    road = ROUTE_NAME_RE.match(text, first)
+    if road is None or end > road.end():
+        return 0
+    return text.count("-", first, start) + 1
 NEXT_WORD_RE = re.compile(r"[ \t\-‐–'’.]{1,4}([^\W_]+)")
 ARTICLE_NEXT_RE = re.compile(r"[-‐]|[ \t\-‐–'’.]{1,4}[A-Z\u00C0-\u00DE\u0100-\u024F\u1E00-\u1EFF]")
 CAP_RE = re.compile(r"[A-Z\u00C0-\u00DE\u0100-\u024F\u1E00-\u1EFF]\w*")  # capitalised words (and a few more)

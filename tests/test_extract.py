@@ -492,3 +492,11 @@ def test_a_clash_is_an_incident_of_armed_fighting(gazetteer):
                                     "member was killed.", "published": "2022-12-21", "article_id": "c"}, gazetteer)
     assert [(r["location"], r["event_date"], r["weapon"], r["sub_event_type"], r["fatalities"]) for r in rows] == [
         ("Tikrīt", "2022-12-19", "gunfire", "Armed clash", 1)]
+
+
+def test_a_road_named_by_its_ends_is_told_by_its_first_town(gazetteer):
+    rows = extract_article({"text": "An improvised explosive device exploded on the Diwaniyah-Samawah highway on "
+                                    "Sunday as a convoy passed.", "published": "2021-05-24", "article_id": "r"},
+                           gazetteer)
+    assert [(r["location"], r["geo_precision"], r["event_date"], r["weapon"]) for r in rows] == [
+        ("Al Diwaniyah", 2, "2021-05-23", "IED")]

@@ -442,3 +442,13 @@ def test_only_vowels_and_doubled_letters_make_a_spelling_variant():
     assert _same_consonants("muqdadiya", "miqdadiya") and _same_consonants("ramadi", "rumadi")
     assert not _same_consonants("hit", "heet")  # two consonants: too short to tell
     assert not _same_consonants("baghdad", "bagdad") and not _same_consonants("najaf", "karbala")
+
+
+def test_the_towns_at_the_ends_of_a_road_are_places_not_a_name(gazetteer):
+    from dashboard.geocode import route_end
+
+    text = "An IED exploded on the Diwaniyah-Samawah highway as a convoy passed."
+    found = gazetteer.find_mentions(text)
+    assert [(m.text, m.place.name, route_end(text, m.start, m.end)) for m in found] == [
+        ("Diwaniyah", "Al Diwaniyah", 1), ("Samawah", "As Samawah", 2)]
+    assert route_end("Adel Abdul-Mahdi said.", 11, 22) == 0
