@@ -67,6 +67,12 @@ _PLUS_OTHERS = re.compile(
     r"(?!\s+(?:were|was)\s+(?:wounded|injured|hurt))",
     re.I,
 )
+# "killed Said Hassan Said, a senior commander, and his nephew": one named person and one relative.
+_PLUS_RELATIVE = re.compile(
+    r"[^.;]{0,80}?\band\s+(?:his|her|their)\s+(?:nephew|niece|son|daughter|brother|sister|cousin|driver|bodyguard|"
+    r"guard|wife|husband|aide|companion|deputy|father|uncle)\b(?!\s+(?:were|was)\s+(?:wounded|injured|hurt))",
+    re.I,
+)
 _KILLED_WITH = re.compile(
     rf"\b(?:was|had been)\s+killed\s+(?:along\s+|together\s+)?with\s+(?P<n>{_COUNT})\s+(?:other\s+)?"
     r"(?:companions?|bodyguards?|guards?|aides?|associates?|relatives?|colleagues?|others|people)\b",
@@ -133,7 +139,8 @@ def _named_counts(text: str) -> tuple[int | None, int | None]:
             injured = _bigger(injured, count)
     for named in _NAMED_ONE.finditer(text):
         others = _PLUS_OTHERS.match(text, named.end())
-        fatalities = _bigger(fatalities, 1 + (_number(others.group("n")) if others else 0))
+        relative = _PLUS_RELATIVE.match(text, named.end()) if others is None else None
+        fatalities = _bigger(fatalities, 1 + (_number(others.group("n")) if others else 1 if relative else 0))
     for named in _NAMED_AND_OTHERS.finditer(text):
         fatalities = _bigger(fatalities, 1 + _number(named.group("n")))
     for companion in _KILLED_WITH.finditer(text):

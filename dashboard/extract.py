@@ -474,9 +474,14 @@ def find_actor(sentence: str, trigger_at: int) -> tuple[str, bool]:
         (m.start(), lx.ACTOR_PATTERNS[int(m.lastgroup[1:])][0]) for m in _ACTOR_ANY.finditer(sentence)
         if not _SOURCE_AFTER.search(sentence[m.end() : m.end() + 30])
         and not _VICTIM_AFTER.match(sentence, m.end())  # "American service members were wounded"
-        and not (_TARGET_NOUN_AFTER.match(sentence, m.end()) and (passive or m.start() > trigger_at))
-    )  # "PMF positions in al-Qaim were hit", "a strike targeted a PMF site": the named side was hit
+        and not (_TARGET_NOUN_AFTER.match(sentence, m.end()) and (
+            passive or m.start() > trigger_at
+            or _HIT_OBJECT_BEFORE.search(sentence, max(0, m.start() - 40), m.start())))
+    )  # "PMF positions in al-Qaim were hit", "a bomb damaged an Iraqi army vehicle": the named side was hit
     if not found:
+        named = _SELF_NAMED.search(sentence)
+        if named:  # "a group calling itself Liwa Ahrar al-Iraq": a name no list can hold yet
+            return named.group("name"), claimed
         us = _US_STRIKES.search(sentence)
         return (_state_actor(us.group(0)), False) if us else ("", claimed)
     for start, name in found:
@@ -497,6 +502,19 @@ _VICTIM_AFTER = re.compile(
     r"(?:(?:also|later|reportedly|slightly|seriously|critically|lightly|badly)\s+)?"
     r"(?:killed|wounded|injured|hurt|hit|struck|targeted|attacked|bombed|shelled)\b"
 )
+# "damaged an Iraqi army vehicle", "ambushed a PMF convoy": the named side is the object of the attack.
+_HIT_OBJECT_BEFORE = lx.gated(re.compile(
+    r"(?i)\b(?:damag|hit|struck|target|attack|ambush|bomb|shell|destroy|rammed|raided)\w*\s+"
+    r"(?:an?|the|two|three|several|its|their)\s+(?:[\w-]+\s+)?$"
+))
+# "a group calling itself Liwa Ahrar al-Iraq claimed responsibility": a claimant no list holds yet
+_SELF_NAMED = lx.gated(re.compile(
+    r"\b(?:[Aa]n?|[Tt]he)\s+(?:(?:new|little-known|shadowy|previously unknown|obscure|militant)\s+)?"
+    r"(?:group|faction|militia|outfit|organi[sz]ation)\s+(?:calling itself|that calls itself|known as|named)\s+"
+    r"(?P<name>(?:al-|el-)?[A-Z][\w'’-]+(?:\s+(?:(?:al-|el-)?[A-Z][\w'’-]+|al-[\w'’-]+)){0,4})"
+    r"(?=,?\s+(?:claimed responsibility|claimed the|took responsibility|said it (?:had )?(?:carried out|launched|"
+    r"targeted|attacked)))"  # the claim is this attack's ("... has claimed similar attacks" is not)
+))
 _TARGET_NOUN_AFTER = re.compile(
     r"(?i)\s+(?:[\w-]+\s+)?(?:positions?|sites?|bases?|headquarters|facilit(?:y|ies)|members?|fighters|"
     r"commanders?|convoys?|vehicles?|targets|depots?|camps?|offices?|personnel|troops|outposts?|compounds?|"
@@ -918,7 +936,7 @@ def _past_year_event(text: str, trigger: re.Match[str], article_date: date | Non
 _DEFENCE = lx.gated(re.compile(r"(?i)\b(?:intercept(?:ed|s)|shot down|downed|brought down|repelled|fended off|thwarted|"
                       r"foiled|engaged)\b"))
 _DRONE_STRIKE = lx.gated(re.compile(r"\b(?:drone|UAV)\s+(?:strike|attack|raid)s?\b", re.I))
-_STATE_ACTORS = ("US forces", "Israel", "Turkey")
+_STATE_ACTORS = ("US forces", "Israel", "Turkey", "Jordan", "Russia")
 _STATE_STRIKE = lx.gated(re.compile(r"(?i)\b(?:struck|strikes?|striking|bombed|raids?)\b"))
 
 

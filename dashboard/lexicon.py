@@ -251,7 +251,7 @@ def gated(pattern: re.Pattern[str], min_stem: int = 3, max_stems: int = MAX_STEM
     return GatedPattern(pattern, tuple(sorted(s for s in lowered if not any(t != s and t in s for t in lowered))))
 
 
-def anchored(pattern: re.Pattern[str], max_words: int = 80) -> Any:
+def anchored(pattern: re.Pattern[str], max_words: int = 150) -> Any:
     """Return a case-sensitive pattern as an AnchoredPattern when every match begins with one of at most
     max_words literal words (a lone letter only in capitals), else None."""
     if _C is None or _PARSER is None or pattern.flags & re.IGNORECASE:
@@ -475,6 +475,11 @@ ACTORS: list[tuple[str, str]] = [
     ("Iran", r"Iranian (?:military|forces|missiles?|drones?)|"
      r"Iran(?= (?:has |had |then |later )?(?:carried out|launched|struck|conducted|hit|bombed|fired|fires|launches))"),
     ("Iraqi security forces", r"Iraqi (?:security )?forces|Iraqi army|Counter-Terrorism Service"),
+    ("Jordan", r"Jordan'?s (?:air force|army|military)|Royal Jordanian Air Force|"
+     r"Jordanian (?:military|forces|army|air force|warplanes|jets|aircraft|drones?)"),
+    ("Russia", r"Russian (?:military|forces|air force|warplanes|jets|aircraft|bombers)|Russia'?s air force"),
+    ("Syrian government forces", r"Syrian (?:government|regime) (?:forces|troops|warplanes|aircraft)|Syrian army|"
+     r"Syrian Arab Army"),
 ]
 ACTOR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(rf"\b(?:{p})\b")) for name, p in ACTORS]
 # Spans that contain a place name but are not places (offices, organisations, groups).

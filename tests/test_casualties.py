@@ -10,6 +10,7 @@ from dashboard.casualties import find_casualties
     [
         ("Twenty-four American service members suffered minor injuries.", (None, 24)),
         ("Nine members of Iraq's federal police were killed and two wounded on Sunday.", (9, 2)),
+        ("A Turkish drone killed Said Hassan Said, a senior YBS commander, and his nephew near Sinjar.", (2, None)),
         ("One of the three American soldiers wounded in the attack remains in critical condition.", (None, 3)),
         ("A defence official said one of the wounded was in serious condition.", (None, None)),
         ("The Pentagon said the number of troops injured had risen to more than 40.", (None, 40)),

@@ -466,6 +466,13 @@ def test_hours_before_an_early_morning_attack_is_the_evening_before(gazetteer):
          "Islamic Resistance in Iraq"),
         ("The United States struck 85 targets in Iraq and Syria on Friday.\n\nAnother strike targeted a PMF site "
          "at Akashat, in the Anbar desert.", "US forces"),
+        ("A roadside bomb damaged an Iraqi army vehicle near Tarmiyah on Friday, wounding two soldiers.", ""),
+        ("Air strikes believed to have been carried out by Jordan's air force hit a village near Sweida on Thursday.",
+         "Jordan"),
+        ("A group calling itself Liwa Ahrar al-Iraq claimed responsibility for a drone attack on the Turkish base "
+         "at Bashiqa on Saturday.", "Liwa Ahrar al-Iraq"),
+        ("A roadside bomb hit a convoy near Nasiriyah on Monday; a faction calling itself Qasim al-Jabbarin has "
+         "claimed similar attacks before.", ""),
     ],
 )
 def test_actor_is_the_attacker_not_the_target_or_defender(gazetteer, text, actor):
