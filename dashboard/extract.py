@@ -704,6 +704,36 @@ def _there(sentence: Sentence, places: ArticlePlaces, trigger_at: int) -> list[t
     return [(Mention(there.group(0), there.start(), there.end(), earlier[-1].place), False)]
 
 
+def _negated(text: str, trigger_at: int) -> bool:
+    """Return True when the sentence says the attack did not happen ("no attack was", "was not hit") or a side
+    denies it before it is told; a denial after the attack is told ("...; Ankara denied responsibility") is a
+    reaction to an attack that happened."""
+    for negation in lx.NEGATED.finditer(text):
+        if negation.start() < trigger_at or not negation.group(0).lower().startswith("denied"):
+            return True
+    return False
+
+
+# "after the attack", "since Friday's strike": a sentence whose attack word only refers back to an attack told
+# already (no place named with it) reports no new one.
+_REFERRED_ATTACK = lx.gated(re.compile(
+    r"(?i)\b(?:after|since|following|before|during|because of|due to|in)\s+"
+    r"(?:the|that|this|these|those|its|their|last\s+\w+'s|\w+day's)\s+(?:[\w-]+\s+)?"
+    r"(?:attacks?|strikes?|blasts?|explosions?|bombings?|shelling|incidents?|raids?)\b"
+    r"(?!\s+(?:on|at|in|near|against|targeting|that|which|by|of)\b)"
+))
+
+
+def _fronted_cause_end(text: str, trigger_at: int) -> int:
+    """Return where a sentence-opening cause clause ends ("In response to the massacre in Zakho, ...") when the
+    sentence's attack word comes after it, else 0."""
+    opener = lx.CONTEXT_CLAUSE.search(text)
+    if opener is None or opener.start() > 8 or re.search(r"\w", text[: opener.start()]):
+        return 0
+    comma = text.find(",", opener.end(), trigger_at)
+    return comma if comma > 0 else 0
+
+
 @lru_cache(maxsize=8192)
 def _context_clause(text: str) -> re.Match[str] | None:
     """Return the opener of the sentence's cause/reaction clause ("in response to", "since the"), if any."""
@@ -806,11 +836,17 @@ def _analyse_part(sentence: Sentence, places: ArticlePlaces, article_date: date 
     """Return the incident candidates of one sentence or clause."""
     text = sentence.text
     trigger = _trigger(text)
-    if not trigger or lx.NEGATED.search(text) or not _realised(text):
+    if not trigger or _negated(text, trigger.start()) or not _realised(text):
         return []
     if _past_year_event(text, trigger, article_date):
         return []
+    referred = _REFERRED_ATTACK.search(text)
+    if referred and referred.start() <= trigger.start() < referred.end() and not _trigger(text[referred.end() :]):
+        return []  # "Production was suspended after the attack": the attack told already, its consequences here
     mentions = places.in_sentence(sentence, ((d.start, d.end) for d in _dates_in(text, article_date)))
+    cause_end = _fronted_cause_end(text, trigger.start())
+    if cause_end:  # "In response to the massacre ... in Zakho, the group targeted ...": Zakho is the cause
+        mentions = [m for m in mentions if m.start > cause_end]
     if _REACTION_BEFORE.search(text[: trigger.start()]):
         mentions = [m for m in mentions if m.start > trigger.start()]  # "officials in Najaf condemned the raids"
     kept = _event_mentions(text, mentions)
@@ -1302,7 +1338,8 @@ def _enumerated_targets(sentences: list[Sentence], candidates: dict[int, list[Ca
         anchor = next((
             earlier for earlier in reversed(sentences[max(0, index - 4) : index])
             if earlier.paragraph >= sentence.paragraph - 2 and _trigger(earlier.text) and _realised(earlier.text)
-            and not lx.NEGATED.search(earlier.text) and _context_clause(earlier.text) is None
+            and not _negated(earlier.text, _trigger(earlier.text).start())  # type: ignore[union-attr]
+            and _context_clause(earlier.text) is None
         ), None)
         if anchor is None:
             continue

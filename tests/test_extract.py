@@ -507,3 +507,23 @@ def test_a_road_named_by_its_ends_is_told_by_its_first_town(gazetteer):
                            gazetteer)
     assert [(r["location"], r["geo_precision"], r["event_date"], r["weapon"]) for r in rows] == [
         ("Al Diwaniyah", 2, "2021-05-23", "IED")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the attack word only refers back to an attack told already; the towns are where its consequences fall
+        ("Production was suspended after the attack, and the ministry warned of power cuts in Erbil and Duhok.", []),
+        # a sentence-opening cause clause names the cause, not the place of this attack
+        ("In response to the massacre of our people in Zakho, the group targeted the base with a drone on Saturday.",
+         []),
+        ("In response to the attack, US jets struck al-Qaim on Friday.", [("Al-Qaim", "2022-07-22")]),
+        # a denial told after the attack does not undo it; one told before it does
+        ("Wednesday's shelling of a resort in Zakho district killed nine tourists; Ankara denied responsibility.",
+         [("Zakho", "2022-07-20")]),
+        ("Kataib Hezbollah denied any involvement in the drone attack on Tower 22 on Sunday.", []),
+    ],
+)
+def test_references_causes_and_denials_are_not_new_incidents(gazetteer, text, expected):
+    rows = extract_article({"text": text, "published": "2022-07-24", "article_id": "x"}, gazetteer)
+    assert [(r["location"], r["event_date"]) for r in rows] == expected
