@@ -143,6 +143,9 @@ _WEAPON_ANY = lx.prefiltered(
 )
 
 
+_HASHTAG = re.compile(r"#(?=[A-Z])")
+
+
 def _place_text(sentence: str) -> str:
     """Return the sentence with organisation, actor and person names blanked so they are not read as places."""
     text = blank_out(blank_out(sentence, lx.NON_PLACE_NAMES), _ACTOR_MASK)
@@ -276,7 +279,8 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
 _GATHERING_BEFORE = lx.gated(re.compile(
     r"(?i)\b(?:protests?|protesters|rall(?:y|ies)|funerals?|marched|coffins?|mourners|talks|summit|conference|"
     r"ceremony|sit-in|demonstrations?|demonstrators|vigil|negotiations|negotiating|"
-    r"(?:living|lived|sheltering|displaced|fled|born)\s+(?:in|to|at|near|around))\b(?:(?!\b(?:attack|strike|struck|hit|fired|shell|rocket|drone|bomb|kill|explo)\w*)[^.;])*$"
+    r"(?:living|lived|sheltering|displaced|fled|born|taken|rushed|evacuated|airlifted|transferred)\s+"
+    r"(?:in|to|at|near|around))\b(?:(?!\b(?:attack|strike|struck|hit|fired|shell|rocket|drone|bomb|kill|explo)\w*)[^.;])*$"
 ))
 _NAMED_ATTACK_BEFORE = re.compile(r"(?i)(?:^|[,;:]\s|\b(?:that|after|since|before|in)\s)the\s+$")
 _RETRACTED_BEFORE = re.compile(
@@ -1277,6 +1281,8 @@ def _same_incident(a: Candidate, b: Candidate) -> bool:
 def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[dict[str, Any]]:
     """Return the report rows (dicts with REPORT_COLUMNS) for one article."""
     text = str(article.get("text") or "")
+    if "#" in text:  # "near #Kobani" reads as "near Kobani" (same offsets; the evidence keeps the hashtag)
+        text = _HASHTAG.sub(" ", text)
     article_date = _article_date(article.get("published"))
     sentences = split_sentences(text)
     dateline = DATELINE.match(text[:120])
@@ -1598,7 +1604,7 @@ def _report_row(article: Mapping[str, Any], candidate: Candidate, article_date: 
         "longitude": round(place.longitude, 5),
         "geo_precision": candidate.geo_precision,
         "geo_source": place.geo_source,
-        "evidence": sentence.text,
+        "evidence": str(article.get("text") or "")[sentence.start : sentence.end],  # as written ("#Kobani")
         "evidence_start": sentence.start,
         "evidence_end": sentence.end,
         "confidence": _confidence(candidate),

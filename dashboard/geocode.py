@@ -133,7 +133,8 @@ MONTHS = {"january", "february", "april", "june", "july", "august", "september",
 # calendar words are never places, not even after "in" ("in Jan. 2024", "on Friday")
 NEVER_PLACES = MONTHS | {"march", "may", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
                          "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                         "sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat"}
+                         "sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat",
+                         "arab", "arabs"}  # "Arab tribal fighters": a people, not the town of Arab, Alabama
 # more English words (numbers, news nouns and verbs, short given names) that GeoNames also lists as towns
 EXTRA_COMMON = {
     "one", "three", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "hundred", "thousand",

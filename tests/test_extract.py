@@ -527,3 +527,23 @@ def test_a_road_named_by_its_ends_is_told_by_its_first_town(gazetteer):
 def test_references_causes_and_denials_are_not_new_incidents(gazetteer, text, expected):
     rows = extract_article({"text": text, "published": "2022-07-24", "article_id": "x"}, gazetteer)
     assert [(r["location"], r["event_date"]) for r in rows] == expected
+
+
+def test_a_hashtag_is_read_as_the_name_and_kept_in_the_evidence(gazetteer):
+    text = '"3/ 14:20 - A drone strike on a checkpoint near #Kobani killed three members of our forces."'
+    rows = extract_article({"text": text, "published": "2024-10-24", "article_id": "h"}, gazetteer)
+    assert [(r["location"], r["weapon"], r["fatalities"], r["evidence"]) for r in rows] == [
+        ("Kobani", "drone", 3, text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wounded villagers were taken to hospitals in Muqdadiyah and Baquba, the provincial capital.",
+        "The SDF said on Thursday it had regained control of the last stronghold of Arab tribal fighters after "
+        "clashes on Wednesday.",
+    ],
+)
+def test_where_the_wounded_were_taken_and_a_people_are_not_attacked_places(gazetteer, text):
+    rows = extract_article({"text": text, "published": "2023-09-07", "article_id": "w"}, gazetteer)
+    assert [r["location"] for r in rows] == []
