@@ -1210,6 +1210,12 @@ def _sentence_date_anywhere(sentences: list[Sentence], index: int, article_date:
     return None
 
 
+# "No group claimed responsibility for the attack": a claim told elsewhere in the article is another attack's.
+_NO_CLAIM = lx.gated(re.compile(
+    r"(?i)\bno (?:group|one|faction|organi[sz]ation|party)\b[^.;]{0,25}?\b(?:claimed|took|has taken|had taken)\b"
+))
+
+
 def _article_claims(sentences: list[Sentence]) -> str:
     """Return the actor named in a claim-of-responsibility sentence of the article, or ''."""
     for sentence in sentences:
@@ -1301,7 +1307,7 @@ def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[di
     _attach_followups(sentences, by_sentence)
     _refine_coarse(sentences, by_sentence, places)
     _carry_dates(sentences, by_sentence, article_date)
-    claimant = _article_claims(sentences)
+    claimant = "" if _NO_CLAIM.search(text) else _article_claims(sentences)
     candidates = [c for index in sorted(by_sentence) for c in by_sentence[index]]
     _weapon_from_previous_sentence(sentences, by_sentence)
     _weapon_from_story(candidates, _lead_weapon(sentences))

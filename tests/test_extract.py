@@ -547,3 +547,11 @@ def test_a_hashtag_is_read_as_the_name_and_kept_in_the_evidence(gazetteer):
 def test_where_the_wounded_were_taken_and_a_people_are_not_attacked_places(gazetteer, text):
     rows = extract_article({"text": text, "published": "2023-09-07", "article_id": "w"}, gazetteer)
     assert [r["location"] for r in rows] == []
+
+
+def test_a_claim_for_another_attack_is_not_lent_when_this_one_went_unclaimed(gazetteer):
+    text = ("A rocket hit Bashiqa on Wednesday, killing a Turkish soldier. No group claimed responsibility for the "
+            "attack.\n\nIn February, rockets struck Erbil airport in an attack claimed by Saraya Awliya al-Dam.")
+    rows = extract_article({"text": text, "published": "2021-04-15", "article_id": "n"}, gazetteer)
+    assert [(r["location"], r["actor"]) for r in rows] == [
+        ("Bashiqa", ""), ("Erbil International Airport", "Saraya Awliya al-Dam")]
