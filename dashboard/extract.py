@@ -232,7 +232,8 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
             continue  # "a small U.S. logistics outpost", "US forces": the country is an adjective
         if not any(start <= mention.start < end for start, end in clauses):
             continue
-        if kept and any(start < mention.start < end for start, end in appositions):
+        if kept and any(start < mention.start < end and any(k.end == start for k, _ in kept)
+                        for start, end in appositions):  # "Tikrit, a city near the base" (not "... meet, the base")
             continue
         if kept and _DISTANCE_REFERENCE.search(sentence[max(0, mention.start - 40) : mention.start]):
             continue

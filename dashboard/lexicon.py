@@ -349,7 +349,7 @@ TRIGGER = prefiltered(re.compile(
     r"launched|fired|firing|fell(?=\s+(?:inside|on|near|close|short|within|outside|in(?:to)? (?:the|an?) ))|landed|"
     r"shell(?:ed|ing)|bomb(?:ed|ing|ardment|ardments)|shot down|brought down|intercept(?:ed|ion|s)?|downed|destroyed|"
     r"(?<=[a-z] )lands? (?=on|in|inside|near)|"
-    r"explo(?:ded|sion|sions|sive)|blasts?|impact(?:ed|s)?|(?<!the )(?<!The )(?:killed|wounded|injured)|killing|"
+    r"explo(?:ded|ding|sion|sions|sive)|blasts?|impact(?:ed|s)?|(?<!the )(?<!The )(?:killed|wounded|injured)|killing|"
     r"wounding|injuring|injuries|"
     r"raid(?:s|ed)?|ambush(?:ed)?|detonat(?:ed|ion)|came under (?:fire|attack)|rained|slammed|crashed|"
     r"clash(?:ed|es)|fought|firefights?|(?:gun|street|fierce) ?battles?|stormed|"
@@ -365,7 +365,8 @@ IRREALIS = prefiltered(re.compile(
     r"prepar(?:ing|ed)\s+to|ready to|if|unless|potential|possible|risk of|fears? of|deterr(?:ent|ence)|"
     r"aim(?:s|ed)?\s+to|seeks? to|sought to|calls? for|pledg(?:es|ed)\s+to|promis(?:es|ed)\s+to|"
     r"respond(?:ing)? to|reserv\w+ the right|protect\w*\b[^.;]{0,40}\bfrom|"
-    r"(?:for|of|against|from|stop|avoid|accused of|responsible for)\s+(?:\w+\s+)?(?=\w+ing\b)|"
+    r"(?:for|of|against|from|stop|avoid|accused of|responsible for)\s+(?!(?:them|those|these|which|whom)\b)"
+    r"(?:\w+\s+)?(?=\w+ing\b)|"  # "accused of launching", not "one of them exploding"
     r"(?:pause|halt|suspen\w+|stop|end|cessation|resum\w+|wave|campaign|string|spate)\s+(?:in|of|to)?\s*"
     r"(?:their|its|the|such)?\s*(?=(?:\w+\s+)?(?:attacks?|strikes?|operations?)\b))\b",  # not "Mayadin"
     re.I,

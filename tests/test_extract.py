@@ -555,3 +555,19 @@ def test_a_claim_for_another_attack_is_not_lent_when_this_one_went_unclaimed(gaz
     rows = extract_article({"text": text, "published": "2021-04-15", "article_id": "n"}, gazetteer)
     assert [(r["location"], r["actor"]) for r in rows] == [
         ("Bashiqa", ""), ("Erbil International Airport", "Saraya Awliya al-Dam")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # ", the US garrison at al-Tanf" follows a clause ("... meet,"), not a place: no apposition
+        ("Further east, where the borders of Syria, Jordan and Iraq meet, the US garrison at al-Tanf was attacked "
+         "with drones on October 20, 2021.", [("Al-Tanf garrison", "2021-10-20")]),
+        # "one of them exploding" is a partitive, not "accused of launching"
+        ("Before dawn on Sunday, two small drones came down in the southern suburbs of Beirut, one of them exploding "
+         "near a media office.", [("Beirut", "2024-01-14")]),
+    ],
+)
+def test_clauses_that_only_look_like_appositions_or_plans(gazetteer, text, expected):
+    rows = extract_article({"text": text, "published": "2024-01-19", "article_id": "a"}, gazetteer)
+    assert [(r["location"], r["event_date"]) for r in rows] == expected
