@@ -729,11 +729,15 @@ _REFERRED_ATTACK = lx.gated(re.compile(
 ))
 
 
+_FIRST_WORD = re.compile(r"\w")
+
+
 def _fronted_cause_end(text: str, trigger_at: int) -> int:
     """Return where a sentence-opening cause clause ends ("In response to the massacre in Zakho, ...") when the
     sentence's attack word comes after it, else 0."""
-    opener = lx.CONTEXT_CLAUSE.search(text)
-    if opener is None or opener.start() > 8 or re.search(r"\w", text[: opener.start()]):
+    first_word = _FIRST_WORD.search(text, 0, 9)
+    opener = lx.CONTEXT_CLAUSE.match(text, first_word.start()) if first_word else None
+    if opener is None:
         return 0
     comma = text.find(",", opener.end(), trigger_at)
     return comma if comma > 0 else 0
