@@ -551,10 +551,12 @@ def find_target(sentence: str, actor: str, place: Place) -> str:
 
 
 _RANGE_BEFORE = re.compile(r"(?i)\b(?:since|from|by|before|between)\s*$")
+_WHEN_AFTER = re.compile(r",?\s+when\b")
 _RANGE_START = re.compile(r"(?i)(?:since|from|until|till|by|before)\b")  # "since October" is a range, not a day
 _SPEECH_BEFORE = lx.gated(re.compile(
     r"(?i)\b(?:said|says|announced|told \w+|reported|stated|confirmed|added|statement|briefing|"
-    r"spokes(?:man|woman|person)|press conference)\s*(?:late |early )?(?:on )?$"
+    r"spokes(?:man|woman|person)|press conference|circulated|issued|posted|published|released)\s*"
+    r"(?:late |early )?(?:on )?$"
 ))
 
 
@@ -582,7 +584,8 @@ def _sentence_date(sentence: Sentence, article_date: date | None, anchor: int, s
     usable = [
         d for d in _dates_in(sentence.text, article_date)
         if max(skip, low) <= d.start < min(cut, high)
-        and (not _range_before(sentence.text, d.start) or sentence.text.startswith("'s", d.end))  # "from Monday's"
+        and (not _range_before(sentence.text, d.start) or sentence.text.startswith("'s", d.end)  # "from Monday's"
+             or _WHEN_AFTER.match(sentence.text, d.end))  # "since April 26, 2024, when a drone killed four"
         and not _RANGE_START.match(d.text)
         and (article_date is None or d.date <= article_date)
     ]

@@ -571,3 +571,18 @@ def test_a_claim_for_another_attack_is_not_lent_when_this_one_went_unclaimed(gaz
 def test_clauses_that_only_look_like_appositions_or_plans(gazetteer, text, expected):
     rows = extract_article({"text": text, "published": "2024-01-19", "article_id": "a"}, gazetteer)
     assert [(r["location"], r["event_date"]) for r in rows] == expected
+
+
+def test_since_a_date_when_an_attack_happened_dates_that_attack(gazetteer):
+    text = ("It is the worst run of attacks on Kurdish energy sites since April 26, 2024, when a drone killed four "
+            "workers at the Khor Mor gas field.")
+    rows = extract_article({"text": text, "published": "2025-07-17", "article_id": "s"}, gazetteer)
+    assert [(r["location"], r["event_date"], r["time_precision"], r["fatalities"]) for r in rows] == [
+        ("Khor Mor gas field", "2024-04-26", 1, 4)]
+
+
+def test_the_day_a_statement_circulated_is_not_the_day_of_the_attack(gazetteer):
+    text = ("A statement circulated on Sunday by a group calling itself Liwa Ahrar al-Iraq claimed responsibility "
+            "for a drone attack on the Turkish base at Bashiqa.")
+    rows = extract_article({"text": text, "published": "2022-07-24", "article_id": "c"}, gazetteer)
+    assert [(r["location"], r["event_date"], r["time_precision"]) for r in rows] == [("Bashiqa", "2022-07-24", 3)]
