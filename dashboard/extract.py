@@ -281,7 +281,10 @@ _GATHERING_BEFORE = lx.gated(re.compile(
     r"(?i)\b(?:protests?|protesters|rall(?:y|ies)|funerals?|marched|coffins?|mourners|talks|summit|conference|"
     r"ceremony|sit-in|demonstrations?|demonstrators|vigil|negotiations|negotiating|"
     r"(?:living|lived|sheltering|displaced|fled|born|taken|rushed|evacuated|airlifted|transferred)\s+"
-    r"(?:in|to|at|near|around))\b(?:(?!\b(?:attack|strike|struck|hit|fired|shell|rocket|drone|bomb|kill|explo)\w*)[^.;])*$"
+    r"(?:in|to|at|near|around)|(?:pilgrims|worshippers|people|civilians|families|travel+ers|passengers|buses|"
+    r"trucks|convoys?)\s+(?:[\w-]+\s+){0,2}?(?:heading|headed|travel+ing|bound|on (?:their|its|his|her) way)\s+"
+    r"(?:to|for))\b"
+    r"(?:(?!\b(?:attack|strike|struck|hit|fired|shell|rocket|drone|bomb|kill|explo)\w*)[^.;])*$"
 ))
 _NAMED_ATTACK_BEFORE = re.compile(r"(?i)(?:^|[,;:]\s|\b(?:that|after|since|before|in)\s)the\s+$")
 _RETRACTED_BEFORE = re.compile(
@@ -964,7 +967,7 @@ _REACTION_BEFORE = lx.gated(re.compile(
     r"(?:[\w-]+\s+){0,3}$"
 ))
 _BACK_REFERENCE = re.compile(r"(?i)\b(?:that|this|the same|those|these)\s+(?:[a-z-]+\s+)?$")
-_YEAR_AFTER = re.compile(r"\bin (?P<year>(?:19|20)\d\d)\b(?![-/])")
+_YEAR_AFTER = re.compile(r"(?i)\b(?:in|before|until|prior to) (?P<year>(?:19|20)\d\d)\b(?![-/])")
 _YEAR_BEFORE = re.compile(r"\b(?P<year>(?:19|20)\d\d)\s+(?:[a-z-]+\s+){0,2}$")
 
 

@@ -1101,11 +1101,27 @@ class Gazetteer:
                 p = self.places[pid]
                 score = self._prior(pid) - (ALT_NAME_PENALTY if code % 2 else 0.0)
                 out.append((idx, pid, p, score + (20.0 if p[P_KIND] in prefer else 0.0)))
+            out = self._city_before_namesake_region(out, prefer)
             out.sort(key=lambda t: -t[3])
             if len(self._static) > 50_000:
                 self._static.clear()
             self._static[ck] = out
         return out
+
+    @staticmethod
+    def _city_before_namesake_region(scored: list[tuple[int, int, tuple, float]], prefer: tuple[str, ...]
+                                     ) -> list[tuple[int, int, tuple, float]]:
+        """Return the candidates with a governorate's namesake town (same country, 10,000+ people) scored just
+        above the governorate, where town names reach English by transliteration (Iraq, Syria ...): "a strike
+        hit Latakia" is the city; "Latakia province" (prefer admin1) is still the area."""
+        if "admin1" in prefer:
+            return scored
+        regions = {p[P_CC]: score for _, _, p, score in scored if p[P_KIND] == "admin1" and p[P_CC] in TRANSLITERATED}
+        if not regions:
+            return scored
+        return [(idx, pid, p, max(score, regions[p[P_CC]] + 0.1)
+                 if p[P_KIND] == "city" and p[P_CC] in regions and p[P_POP] >= 10_000 else score)
+                for idx, pid, p, score in scored]
 
     def _proximity(self, ctx: Context, pid: int, p: tuple, key: str) -> float:
         """Return the proximity bonus of a candidate, updating a per-text memo as context points are added."""

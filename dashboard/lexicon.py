@@ -352,7 +352,8 @@ TRIGGER = prefiltered(re.compile(
     r"explo(?:ded|ding|sion|sions|sive)|blasts?|impact(?:ed|s)?|(?<!the )(?<!The )(?:killed|wounded|injured)|killing|"
     r"wounding|injuring|injuries|"
     r"raid(?:s|ed)?|ambush(?:ed)?|detonat(?:ed|ion)|came under (?:fire|attack)|rained|slammed|crashed|"
-    r"clash(?:ed|es)|fought|firefights?|(?:gun|street|fierce) ?battles?|stormed|"
+    r"clash(?:ed|es)|fought (?:(?:street |fierce |heavy |pitched )?battles?|each other|for control)|firefights?|"
+    r"(?:gun|street|fierce) ?battles?|stormed|"
     r"went off|blew up|"
     r"(?:sent|flew|flown|aimed|directed|lobbed)\s+(?:\w+\s+)?(?:towards?|at|into))\b",
     re.I,
@@ -650,7 +651,8 @@ LOCATIVE_CUE = re.compile(
 PEOPLE_IN = gated(re.compile(
     r"\b(?:government|officials?|diplomats?|analysts?|sources?|leaders?|authorities|lawmakers|ministry|embassy|"
     r"envoy|charg[eé] d'affaires|ambassador|delegation|reporters|correspondent|talks|meeting|visit|summit|"
-    r"headquarters|offices?|residents|witnesses|locals|inhabitants)\s+(?:in|of)\s+(?:the\s+)?(?:nearby\s+)?$",
+    r"headquarters|offices?|residents|witnesses|locals|inhabitants|activists|monitors|medics|doctors)\s+(?:in|of)\s+"
+    r"(?:the\s+)?(?:nearby\s+)?$",
     re.I,
 ))
 AREA_BEFORE = re.compile(

@@ -586,3 +586,19 @@ def test_the_day_a_statement_circulated_is_not_the_day_of_the_attack(gazetteer):
             "for a drone attack on the Turkish base at Bashiqa.")
     rows = extract_article({"text": text, "published": "2022-07-24", "article_id": "c"}, gazetteer)
     assert [(r["location"], r["event_date"], r["time_precision"]) for r in rows] == [("Bashiqa", "2022-07-24", 3)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # background: before 2014, insurgents attacked pilgrims on their way to the shrine cities
+        "Before 2014 it was a farming town, when al-Qaeda in Iraq used its palm groves to stage attacks on Shia "
+        "pilgrims heading to Karbala and Najaf.",
+        # a career, not a battle: "fought" counts only as "fought (street) battles", "fought each other" ...
+        "Its fighters served in Syria, notably around Aleppo, long before they fought the Islamic State in Iraq.",
+        "Syrian opposition activists in Idlib said on Monday they had heard explosions.",
+    ],
+)
+def test_background_destinations_careers_and_witnesses_are_not_incidents(gazetteer, text):
+    rows = extract_article({"text": text, "published": "2024-01-20", "article_id": "b"}, gazetteer)
+    assert [r["location"] for r in rows] == []

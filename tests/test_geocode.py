@@ -452,3 +452,10 @@ def test_the_towns_at_the_ends_of_a_road_are_places_not_a_name(gazetteer):
     assert [(m.text, m.place.name, route_end(text, m.start, m.end)) for m in found] == [
         ("Diwaniyah", "Al Diwaniyah", 1), ("Samawah", "As Samawah", 2)]
     assert route_end("Adel Abdul-Mahdi said.", 11, 22) == 0
+
+
+@pytest.mark.parametrize(("name", "city"), [("Latakia", "Latakia"), ("Idlib", "Idlib"), ("Basra", "Basrah")])
+def test_a_governorate_named_after_its_capital_yields_the_bare_name_to_the_city(gazetteer, name, city):
+    assert [(m.place.name, m.place.kind) for m in gazetteer.find_mentions(f"A strike hit {name} on Monday.")] == [
+        (city, "city")]
+    assert [m.place.kind for m in gazetteer.find_mentions(f"A strike hit {name} province on Monday.")] == ["admin1"]
