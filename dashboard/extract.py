@@ -82,7 +82,8 @@ _LOCATIVE_BEFORE = re.compile(
 # Clause breaks: a place in a clause with no attack word is not where the attack happened.
 _CLAUSE_BREAK = lx.prefiltered(re.compile(
     r";|\s--\s|\s—\s|,\s+(?:but|while|whereas|although|though|adding|and said|and added)\b|"
-    r"\s+(?:and|but)\s+(?:said|says|added|told|called|urged)\b|\b(?:said|says|added|told reporters)\b(?! (?:it|they) )"
+    r"\s+(?:and|but)\s+(?:said|says|added|told|called|urged)\b|"
+    r"\b(?:said|says|added|told reporters)\b(?! (?:it|they|was|were) )"  # "what groups said was a drone" goes on
 ))
 # An apposition that describes a place already named ("al-Qaim, a town near al-Bukamal,").
 _APPOSITION = re.compile(
@@ -241,7 +242,8 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
         level = specificity(mention.place)
         if level >= 1 and lx.METONYMY_AFTER.search(after) and not _PREPOSITION_BEFORE.search(before):
             continue  # "Washington had hit", "Baghdad said" (but not "a strike in Baghdad had killed")
-        if lx.ORIGIN_AFTER.search(after) or (before.rstrip().endswith("from") and lx.FROM_BEFORE.search(before)):
+        head = _LIST_TAIL.sub("", before) if before.endswith((", ", " and ", " or ")) else before
+        if lx.ORIGIN_AFTER.search(after) or (head.rstrip().endswith("from") and lx.FROM_BEFORE.search(head)):
             continue
         if level >= 3 and (_POSSESSIVE_END.search(mention.text) or _POSSESSIVE_START.match(sentence, mention.end)):
             continue  # "Iraq's prime minister", "Iraq's Security Media Cell said"
@@ -277,6 +279,8 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
     return _drop_containers(kept)
 
 
+# "set out from Hasakah, Raqqa and ": the names listed before this one, read back to the word that governs them
+_LIST_TAIL = re.compile(r"(?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}(?:,\s+|,?\s+(?:and|or)\s+))+$")
 _GATHERING_BEFORE = lx.gated(re.compile(
     r"(?i)\b(?:protests?|protesters|rall(?:y|ies)|funerals?|marched|coffins?|mourners|talks|summit|conference|"
     r"ceremony|sit-in|demonstrations?|demonstrators|vigil|negotiations|negotiating|"
@@ -666,7 +670,7 @@ class ArticlePlaces:
 _DEFINITE_SITE = re.compile(
     r"\b(?:the|that|this)\s+(?:same\s+|sprawling\s+|desert\s+|US\s+|American\s+|coalition\s+)?"
     r"(?:base|air ?base|airfield|air field|garrison|outpost|compound|installation|embassy|camp|facility|"
-    r"prison|jail|checkpoint|border crossing|airport|site|(?:gas |oil )?field|refinery|plant|"
+    r"prison|jail|checkpoint|border crossing|airport|site|(?:gas |oil )?field|refinery|plant|dam|bridge|port|"
     r"(?P<area>area|town|city|district|village))\b",
     re.I,
 )
@@ -675,7 +679,8 @@ ANTECEDENT_WINDOW = 700  # characters before the sentence in which "the base" lo
 
 # What "the airport", "the prison", "the embassy" can refer back to (default: a base, airfield or quarter).
 _REFERENT_KINDS = {"airport": ("airport",), "prison": ("site",), "jail": ("site",), "checkpoint": ("site",),
-                   "crossing": ("site",), "embassy": ("site",)}
+                   "crossing": ("site",), "embassy": ("site",), "dam": ("site",), "bridge": ("site",),
+                   "port": ("site", "city")}
 
 
 def _antecedent(sentence: Sentence, places: ArticlePlaces) -> list[tuple[Mention, bool]]:

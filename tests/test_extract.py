@@ -602,3 +602,23 @@ def test_the_day_a_statement_circulated_is_not_the_day_of_the_attack(gazetteer):
 def test_background_destinations_careers_and_witnesses_are_not_incidents(gazetteer, text):
     rows = extract_article({"text": text, "published": "2024-01-20", "article_id": "b"}, gazetteer)
     assert [r["location"] for r in rows] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Two journalists were killed on Thursday when their car was hit by what press groups said was a Turkish "
+         "drone near the Tishrin Dam.", [("Tishrin Dam", "2024-12-19")]),
+        ("The Tishreen Dam is a key crossing on the Euphrates.\n\nDec. 19 - Two journalists are killed when a drone "
+         "hits their car near the dam.", [("Tishrin Dam", "2024-12-19")]),
+    ],
+)
+def test_a_reported_weapon_and_the_dam_told_before(gazetteer, text, expected):
+    rows = extract_article({"text": text, "published": "2024-12-20", "article_id": "d"}, gazetteer)
+    assert [(r["location"], r["event_date"]) for r in rows] == expected
+
+
+def test_every_town_of_a_list_after_from_is_an_origin(gazetteer):
+    text = "Hundreds of cars had set out from Hasakah, Raqqa and Tabqa for a sit-in when a drone hit the convoy."
+    rows = extract_article({"text": text, "published": "2025-01-08", "article_id": "o"}, gazetteer)
+    assert [r["location"] for r in rows] == []
