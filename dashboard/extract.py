@@ -285,9 +285,8 @@ _GATHERING_BEFORE = lx.gated(re.compile(
     r"(?i)\b(?:protests?|protesters|rall(?:y|ies)|funerals?|marched|coffins?|mourners|talks|summit|conference|"
     r"ceremony|sit-in|demonstrations?|demonstrators|vigil|negotiations|negotiating|"
     r"(?:living|lived|sheltering|displaced|fled|born|taken|rushed|evacuated|airlifted|transferred)\s+"
-    r"(?:in|to|at|near|around)|(?:pilgrims|worshippers|people|civilians|families|travel+ers|passengers|buses|"
-    r"trucks|convoys?)\s+(?:[\w-]+\s+){0,2}?(?:heading|headed|travel+ing|bound|on (?:their|its|his|her) way)\s+"
-    r"(?:to|for))\b"
+    r"(?:in|to|at|near|around)|(?:pilgrims|worshippers|travel+ers|passengers)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:heading|headed|travel+ing|bound|on (?:their|its|his|her) way)\s+(?:to|for))\b"
     r"(?:(?!\b(?:attack|strike|struck|hit|fired|shell|rocket|drone|bomb|kill|explo)\w*)[^.;])*$"
 ))
 _NAMED_ATTACK_BEFORE = re.compile(r"(?i)(?:^|[,;:]\s|\b(?:that|after|since|before|in)\s)the\s+$")
@@ -678,6 +677,7 @@ ANTECEDENT_WINDOW = 700  # characters before the sentence in which "the base" lo
 
 
 # What "the airport", "the prison", "the embassy" can refer back to (default: a base, airfield or quarter).
+_RARE_REFERENTS = frozenset({"dam", "bridge", "port", "embassy", "refinery", "prison", "jail"})
 _REFERENT_KINDS = {"airport": ("airport",), "prison": ("site",), "jail": ("site",), "checkpoint": ("site",),
                    "crossing": ("site",), "embassy": ("site",), "dam": ("site",), "bridge": ("site",),
                    "port": ("site", "city")}
@@ -693,8 +693,9 @@ def _antecedent(sentence: Sentence, places: ArticlePlaces) -> list[tuple[Mention
     noun = phrase.group(0).split()[-1].lower()
     kinds = ("city", "town", "district") if phrase.group("area") else _REFERENT_KINDS.get(noun, ("site", "airport",
                                                                                                "district"))
+    window = ANTECEDENT_WINDOW if noun not in _RARE_REFERENTS else sentence.start  # an article names few dams
     earlier = [
-        m for m in places.between(sentence.start - ANTECEDENT_WINDOW, sentence.start + phrase.start())
+        m for m in places.between(sentence.start - window, sentence.start + phrase.start())
         if not m.demonym and m.place.kind in kinds
         and not (phrase.group("area") in ("town", "village") and m.place.name in lx.CAPITALS)
     ]

@@ -622,3 +622,11 @@ def test_every_town_of_a_list_after_from_is_an_origin(gazetteer):
     text = "Hundreds of cars had set out from Hasakah, Raqqa and Tabqa for a sit-in when a drone hit the convoy."
     rows = extract_article({"text": text, "published": "2025-01-08", "article_id": "o"}, gazetteer)
     assert [r["location"] for r in rows] == []
+
+
+def test_the_dam_refers_back_across_the_whole_article(gazetteer):
+    filler = " ".join(["Officials met again to discuss water and electricity supplies for the region."] * 12)
+    text = f"The Tishreen Dam is a key crossing on the Euphrates.\n\n{filler}\n\nJan. 16 - A Turkish drone hits " \
+           "protesters gathered on the dam itself, wounding several of them."
+    rows = extract_article({"text": text, "published": "2025-01-20", "article_id": "f"}, gazetteer)
+    assert [(r["location"], r["event_date"]) for r in rows] == [("Tishrin Dam", "2025-01-16")]
