@@ -1477,6 +1477,8 @@ class Gazetteer:
         specific = self._specific(base, kinds)
         prev_cap = self._capitalised_before(text, before, first[0])  # type: ignore[index]
         if span.unknown_suffix:  # "<Name> air base" not in the gazetteer: the name must stand on its own
+            if single and not (span.cue or specific) and self._largest_pop(base) < 50_000:
+                return False  # "the Hunt Oil field": a company's name, not a small town's field
             return not prev_cap and not (single and base in NAME_STOP and not span.cue)
         if route_end(text, first[0], span.end):  # type: ignore[index]
             return True  # "the Diwaniyah-Samawah highway": the towns at the road's ends, not a person's name

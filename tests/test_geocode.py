@@ -459,3 +459,9 @@ def test_a_governorate_named_after_its_capital_yields_the_bare_name_to_the_city(
     assert [(m.place.name, m.place.kind) for m in gazetteer.find_mentions(f"A strike hit {name} on Monday.")] == [
         (city, "city")]
     assert [m.place.kind for m in gazetteer.find_mentions(f"A strike hit {name} province on Monday.")] == ["admin1"]
+
+
+def test_a_company_name_before_oil_field_is_not_a_small_foreign_town(gazetteer):
+    text = "At 07:14, a drone struck the Hunt Oil field at Ain Sifni."
+    assert [m.text for m in gazetteer.find_mentions(text)] == ["Ain Sifni"]
+    assert [m.place.name for m in gazetteer.find_mentions("Drones hit the Kirkuk oil field.")] == ["Kirkuk"]
