@@ -465,3 +465,8 @@ def test_a_company_name_before_oil_field_is_not_a_small_foreign_town(gazetteer):
     text = "At 07:14, a drone struck the Hunt Oil field at Ain Sifni."
     assert [m.text for m in gazetteer.find_mentions(text)] == ["Ain Sifni"]
     assert [m.place.name for m in gazetteer.find_mentions("Drones hit the Kirkuk oil field.")] == ["Kirkuk"]
+
+
+def test_an_assimilated_arabic_article_without_hyphen_joins_the_name(gazetteer):
+    found = gazetteer.find_mentions("a strike in Syria's Dayr az Zawr province on Thursday")
+    assert [(m.text, m.place.name) for m in found] == [("Syria", "Syria"), ("Dayr az Zawr province", "Deir ez-Zor")]
