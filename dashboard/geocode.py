@@ -1422,7 +1422,8 @@ class Gazetteer:
         if tok is None or nxt is None or not _joinable(text, tok[1], nxt[0]):
             return False
         hyphen = _hyphen_after(text, tok[1])
-        article = tok[2].casefold() in ("the", "al", "el") or norm_token(tok[2]) == "al"  # "Dayr az Zawr"
+        article = tok[2].casefold() in ("the", "al", "el") or (  # "Dayr az Zawr", inside a name only
+            j > 1 and tok[2].islower() and norm_token(tok[2]) == "al")
         return (hyphen or article) and (hyphen or nxt[2][0].isupper())
 
     def _extend_suffix(self, text: str, toks: Tokens, j: int, span: Span) -> int:
