@@ -34,6 +34,11 @@ _NUMBER_WORDS = {
 _NUM = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 
 _ISO = re.compile(r"\b(?P<y>\d{4})(?P<sep>[-/])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})\b")
+# An incident log line: "27/10 - Albu Kamal: ...", "14.03.2025 – Kirkuk". Day first, as the region writes it;
+# only at the start of a line with a dash or colon after it (so "9/11" or "24/7" in running text stay words).
+_LOG_DAY = re.compile(
+    r"(?m)^\s*(?P<d>\d{1,2})[/.](?P<m>\d{1,2})(?:[/.](?P<y>(?:19|20)?\d\d))?(?=\s*(?:-|–|—|:)\s)"
+)
 _MDY = re.compile(rf"\b{_MON}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{{4}})\b)?")
 _DMY = re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}(?:,?\s+(?P<y>\d{{4}})\b)?")
 _MONTH_ONLY = re.compile(
@@ -114,6 +119,15 @@ def _day_date(year: str | None, month: int, day: int, article_date: date | None)
 def _iso(m: re.Match[str], article_date: date | None) -> tuple[date, int] | None:
     """Resolve a year-first numeric date (2024-01-20, 2024/01/20)."""
     found = _day_date(m["y"], int(m["m"]), int(m["d"]), article_date) if 1 <= int(m["m"]) <= 12 else None
+    return (found, DAY) if found else None
+
+
+def _log_day(m: re.Match[str], article_date: date | None) -> tuple[date, int] | None:
+    """Resolve a log line's day-first numeric date ("27/10 -", "14.03.2025 -")."""
+    year = m["y"]
+    if year and len(year) == 2:
+        year = f"20{year}"
+    found = _day_date(year, int(m["m"]), int(m["d"]), article_date) if 1 <= int(m["m"]) <= 12 else None
     return (found, DAY) if found else None
 
 
@@ -208,6 +222,7 @@ Resolver = Callable[[re.Match[str], "date | None"], "tuple[date, int] | None"]
 # (priority, pattern, core word pattern or None, resolver): at overlapping spans the lower priority wins.
 _RULES: list[tuple[int, re.Pattern[str], re.Pattern[str] | None, Resolver]] = [
     (0, _ISO, None, _iso),
+    (0, _LOG_DAY, None, _log_day),
     (1, _MDY, None, _month_day),
     (1, _DMY, None, _month_day),
     (1, _HOLIDAY, None, _holiday),
@@ -264,6 +279,7 @@ _MONTH_HINT = re.compile("|".join(f"{m[:3]}|{m[:3].upper()}" for m in _MONTH_NAM
 _DIGIT = re.compile(r"\d")
 _RULE_HINTS: dict[re.Pattern[str], tuple[re.Pattern[str], ...]] = {
     _ISO: (re.compile(r"\d[-/]\d"),),
+    _LOG_DAY: (re.compile(r"\d[/.]\d"),),
     _MDY: (_DIGIT, _MONTH_HINT),
     _DMY: (_DIGIT, _MONTH_HINT),
     _MONTH_ONLY: (_MONTH_HINT,),

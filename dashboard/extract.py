@@ -1169,6 +1169,10 @@ def _carry_dates(sentences: list[Sentence], candidates: dict[int, list[Candidate
         following = _FOLLOWING.search(sentences[index].text)
         if following and last and last[2] == 1:
             days = 0 if following.group(0).lower().startswith("hours") else 1
+            if following.group("n"):  # "Eight days later, a drone killed three soldiers at Tower 22"
+                count = following.group("n").lower()
+                days = (int(count) if count.isdigit() else lx.NUMBER_WORDS.get(count, 1)) * (
+                    7 if following.group("unit").lower().startswith("week") else 1)
             day = last[1] + timedelta(days=days)
             for candidate in candidates[index]:  # "the next morning, militants fired on Green Village"
                 if candidate.event_date is None or (
@@ -1197,7 +1201,8 @@ def _carry_dates(sentences: list[Sentence], candidates: dict[int, list[Candidate
 _EARLY_HOURS = re.compile(r"(?i)\b(?:early hours|small hours|before dawn|pre-dawn|after midnight|at dawn)\b")
 _FOLLOWING = re.compile(
     r"(?i)\b(?:the (?:next|following) (?:day|morning|afternoon|evening|night)|a day later|the day after|"
-    r"hours later)\b(?!\s+(?:the|a|an)\b)"
+    r"hours later|(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) (?P<unit>days|weeks) "
+    r"later)\b(?!\s+(?:the|a|an)\b)"
 )
 
 

@@ -242,3 +242,15 @@ def test_the_rule_hints_never_change_what_is_found(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(dates, "_RULE_HINTS", {})
     assert [find_dates(s, date(2024, 3, 30)) for s in sentences] == with_hints
     assert any(with_hints)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("27/10 - Albu Kamal (Deir ez-Zor, Syria): two F-16s struck two depots.", [("27/10", date(2023, 10, 27), 1)]),
+        ("14.03.2023 – Kirkuk: an IED hit a patrol.", [("14.03.2023", date(2023, 3, 14), 1)]),
+        ("Since 9/11 the base has grown.", []),  # running text: a number pair is no log date
+    ],
+)
+def test_an_incident_log_line_is_dated_day_first(text, expected):
+    assert [(d.text, d.date, d.precision) for d in find_dates(text, date(2023, 10, 31))] == expected

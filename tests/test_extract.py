@@ -630,3 +630,11 @@ def test_the_dam_refers_back_across_the_whole_article(gazetteer):
            "protesters gathered on the dam itself, wounding several of them."
     rows = extract_article({"text": text, "published": "2025-01-20", "article_id": "f"}, gazetteer)
     assert [(r["location"], r["event_date"]) for r in rows] == [("Tishrin Dam", "2025-01-16")]
+
+
+def test_n_days_later_counts_from_the_day_told_before(gazetteer):
+    text = ("On January 20, rockets hit Ain al-Asad air base.\n\nEight days later, a drone killed three soldiers at "
+            "Tower 22, a desert outpost in Jordan.")
+    rows = extract_article({"text": text, "published": "2024-08-06", "article_id": "l"}, gazetteer)
+    assert [(r["location"], r["event_date"]) for r in rows] == [
+        ("Ain al-Asad Air Base", "2024-01-20"), ("Tower 22", "2024-01-28")]
