@@ -242,6 +242,11 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
         level = specificity(mention.place)
         if level >= 1 and lx.METONYMY_AFTER.search(after) and not _PREPOSITION_BEFORE.search(before):
             continue  # "Washington had hit", "Baghdad said" (but not "a strike in Baghdad had killed")
+        if _MEDIA_AFTER.match(after):
+            continue  # "A Sulaymaniyah daily reports that rockets fell in Karma": where the paper is published
+        if (kept and _CONTAINER_IN_BRACKETS.search(sentence, 0, mention.start) and kept[-1][0].end >= mention.start - 3
+                and specificity(mention.place) >= specificity(kept[-1][0].place)):
+            continue  # "Albu Kamal (Deir ez-Zor, Syria)": the area around the place just named (not "Diyala (Khalis)")
         head = _LIST_TAIL.sub("", before) if before.endswith((", ", " and ", " or ")) else before
         if lx.ORIGIN_AFTER.search(after) or (head.rstrip().endswith("from") and lx.FROM_BEFORE.search(head)):
             continue
@@ -279,6 +284,10 @@ def _event_mentions(sentence: str, mentions: list[Mention]) -> list[tuple[Mentio
     return _drop_containers(kept)
 
 
+_MEDIA_AFTER = re.compile(
+    r"(?i)\s+(?:daily|newspaper|paper|weekly|outlet|broadcaster|channel|station|news agency|news site|website)\b"
+)
+_CONTAINER_IN_BRACKETS = re.compile(r"\(\s*$")  # "Albu Kamal (" right before the name
 # "set out from Hasakah, Raqqa and ": the names listed before this one, read back to the word that governs them
 _LIST_TAIL = re.compile(r"(?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}(?:,\s+|,?\s+(?:and|or)\s+))+$")
 _GATHERING_BEFORE = lx.gated(re.compile(
@@ -291,7 +300,8 @@ _GATHERING_BEFORE = lx.gated(re.compile(
 ))
 _NAMED_ATTACK_BEFORE = re.compile(r"(?i)(?:^|[,;:]\s|\b(?:that|after|since|before|in)\s)the\s+$")
 _RETRACTED_BEFORE = re.compile(
-    r"(?i)\b(?:(?:initially|originally|at first|wrongly|mistakenly|erroneously)\s+(?:said|reported|claimed|stated|"
+    r"(?i)\b(?:(?:initially|originally|at first|wrongly|mistakenly|erroneously|incorrectly|falsely)\s+"
+    r"(?:said|reported|claimed|stated|"
     r"insisted|identified|described)|an? (?:earlier|previous) version of this (?:report|story|article))\b"
 )
 _HOMETOWN_BEFORE = re.compile(r"\b\d{1,3},\s+(?:of|from)\s+$")

@@ -638,3 +638,21 @@ def test_n_days_later_counts_from_the_day_told_before(gazetteer):
     rows = extract_article({"text": text, "published": "2024-08-06", "article_id": "l"}, gazetteer)
     assert [(r["location"], r["event_date"]) for r in rows] == [
         ("Ain al-Asad Air Base", "2024-01-20"), ("Tower 22", "2024-01-28")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("27/10 - Albu Kamal (Deir ez-Zor, Syria): two US F-16s struck two weapons depots.",
+         [("Albu Kamal", "2023-10-27")]),  # the bracket names the area around the place
+        ("- Diyala (al-Khalis district), Tuesday: gunmen attacked a village, killing eight civilians.",
+         [("Al-Khalis District", "2023-10-31")]),  # a more specific place in the bracket is kept
+        ("A Sulaymaniyah daily reports that three Katyusha rockets fell near a house in Fallujah late on Tuesday.",
+         [("Fallujah", "2023-10-31")]),  # where the paper is published is no place of the attack
+        ("An article published on Sunday about a drone attack incorrectly stated that the attack had hit al-Tanf.",
+         []),  # a correction names the place wrongly reported
+    ],
+)
+def test_brackets_newspapers_and_corrections(gazetteer, text, expected):
+    rows = extract_article({"text": text, "published": "2023-11-01", "article_id": "k"}, gazetteer)
+    assert [(r["location"], r["event_date"]) for r in rows] == expected
