@@ -171,7 +171,7 @@ _TRIGGER_STEMS = (
     "fire", "firing", "launch", "shell", "pound", "fell", "land", "bomb", "shot down", "intercept", "down",
     "destroy", "explo", "blast", "impact", "kill", "wound", "injur", "raid", "ambush", "detonat", "came under",
     "rain", "slam", "crash", "sent", "flew", "flown", "aim", "direct", "lobb", "went off", "blew up", "clash",
-    "fought", "battle", "storm",
+    "fought", "battle", "storm", "shot", "gunned", "ablaze", "flames",
 )
 
 

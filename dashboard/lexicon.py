@@ -353,6 +353,7 @@ TRIGGER = prefiltered(re.compile(
     r"wounding|injuring|injuries|"
     r"raid(?:s|ed)?|ambush(?:ed)?|detonat(?:ed|ion)|came under (?:fire|attack)|rained|slammed|crashed|"
     r"clash(?:ed|es)|fought (?:(?:street |fierce |heavy |pitched )?battles?|each other|for control)|firefights?|"
+    r"shot dead|shot and killed|gunned down|pound(?:ed|ing)|ablaze|went up in flames|"
     r"(?:gun|street|fierce) ?battles?|stormed|"
     r"went off|blew up|"
     r"(?:sent|flew|flown|aimed|directed|lobbed)\s+(?:\w+\s+)?(?:towards?|at|into))\b",

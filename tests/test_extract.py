@@ -656,3 +656,17 @@ def test_n_days_later_counts_from_the_day_told_before(gazetteer):
 def test_brackets_newspapers_and_corrections(gazetteer, text, expected):
     rows = extract_article({"text": text, "published": "2023-11-01", "article_id": "k"}, gazetteer)
     assert [(r["location"], r["event_date"]) for r in rows] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Gunmen shot dead a guard at a checkpoint near the al-Hol camp on Monday.",
+         [("Al-Hol camp", "2022-08-22", "gunfire")]),
+        ("Russian warplanes pounded suspected hideouts in the desert north of Palmyra on Friday.",
+         [("Palmyra", "2022-08-19", "airstrike")]),
+    ],
+)
+def test_more_attack_words(gazetteer, text, expected):
+    rows = extract_article({"text": text, "published": "2022-08-24", "article_id": "m"}, gazetteer)
+    assert [(r["location"], r["event_date"], r["weapon"]) for r in rows] == expected
