@@ -144,9 +144,6 @@ _WEAPON_ANY = lx.prefiltered(
 )
 
 
-_HASHTAG = re.compile(r"#(?=[A-Z])")
-
-
 def _place_text(sentence: str) -> str:
     """Return the sentence with organisation, actor and person names blanked so they are not read as places."""
     text = blank_out(blank_out(sentence, lx.NON_PLACE_NAMES), _ACTOR_MASK)
@@ -806,9 +803,14 @@ def _offset_days(opener: str) -> int | None:
     found = _DAYS_APART.search(opener)
     if found is None:
         return None
-    count = lx.NUMBER_WORDS.get(found["n"].lower(), 0) if not found["n"].isdigit() else int(found["n"])
-    days = count * (7 if found["unit"].lower().startswith("week") else 1)
+    days = _count_days(found["n"], found["unit"])
     return -days if found["dir"].lower() == "after" else days
+
+
+def _count_days(count: str, unit: str) -> int:
+    """Return the days a count of days or weeks spans ("five days", "two weeks", "a day")."""
+    number = int(count) if count.isdigit() else lx.NUMBER_WORDS.get(count.lower(), 0)
+    return number * (7 if unit.lower().startswith("week") else 1)
 
 
 def _specific_reference(text: str, article_date: date | None) -> bool:
@@ -1000,8 +1002,9 @@ def _past_year_event(text: str, trigger: re.Match[str], article_date: date | Non
     return bool(year and int(year["year"]) < article_date.year and not _trigger(rest))
 
 
-_DEFENCE = lx.gated(re.compile(r"(?i)\b(?:intercept(?:ed|s)|shot down|downed|brought down|repelled|fended off|thwarted|"
-                      r"foiled|engaged)\b"))
+_DEFENCE = lx.gated(re.compile(
+    r"(?i)\b(?:intercept(?:ed|s)|shot down|downed|brought down|repelled|fended off|thwarted|foiled|engaged)\b"
+))
 _DRONE_STRIKE = lx.gated(re.compile(r"\b(?:drone|UAV)\s+(?:strike|attack|raid)s?\b", re.I))
 _STATE_ACTORS = ("US forces", "Israel", "Turkey", "Jordan", "Russia")
 _STATE_STRIKE = lx.gated(re.compile(r"(?i)\b(?:struck|strikes?|striking|bombed|raids?)\b"))
@@ -1180,9 +1183,7 @@ def _carry_dates(sentences: list[Sentence], candidates: dict[int, list[Candidate
         if following and last and last[2] == 1:
             days = 0 if following.group(0).lower().startswith("hours") else 1
             if following.group("n"):  # "Eight days later, a drone killed three soldiers at Tower 22"
-                count = following.group("n").lower()
-                days = (int(count) if count.isdigit() else lx.NUMBER_WORDS.get(count, 1)) * (
-                    7 if following.group("unit").lower().startswith("week") else 1)
+                days = _count_days(following.group("n"), following.group("unit"))
             day = last[1] + timedelta(days=days)
             for candidate in candidates[index]:  # "the next morning, militants fired on Green Village"
                 if candidate.event_date is None or (
@@ -1314,6 +1315,9 @@ def _same_incident(a: Candidate, b: Candidate) -> bool:
         night_apart = (nested and not same_place) or a.refined or b.refined
         return abs((a.event_date - b.event_date).days) <= (1 if night_apart else 0)
     return abs((a.event_date - b.event_date).days) <= 31
+
+
+_HASHTAG = re.compile(r"#(?=[A-Z])")
 
 
 def extract_article(article: Mapping[str, Any], gazetteer: Gazetteer) -> list[dict[str, Any]]:
