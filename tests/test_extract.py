@@ -495,16 +495,15 @@ def test_extraction_collects_garbage_rarely_and_restores_the_setting(gazetteer, 
 
 
 def test_a_clash_is_an_incident_of_armed_fighting(gazetteer):
-    rows = extract_article({"text": "PMF fighters clashed with an Islamic State cell near Tikrit on Monday; one PMF "
-                                    "member was killed.", "published": "2022-12-21", "article_id": "c"}, gazetteer)
+    rows = extract_article(article("PMF fighters clashed with an Islamic State cell near Tikrit on Monday; one PMF "
+                                   "member was killed.", "2022-12-21"), gazetteer)
     assert [(r["location"], r["event_date"], r["weapon"], r["sub_event_type"], r["fatalities"]) for r in rows] == [
         ("Tikrīt", "2022-12-19", "gunfire", "Armed clash", 1)]
 
 
 def test_a_road_named_by_its_ends_is_told_by_its_first_town(gazetteer):
-    rows = extract_article({"text": "An improvised explosive device exploded on the Diwaniyah-Samawah highway on "
-                                    "Sunday as a convoy passed.", "published": "2021-05-24", "article_id": "r"},
-                           gazetteer)
+    rows = extract_article(article("An improvised explosive device exploded on the Diwaniyah-Samawah highway on "
+                                   "Sunday as a convoy passed.", "2021-05-24"), gazetteer)
     assert [(r["location"], r["geo_precision"], r["event_date"], r["weapon"]) for r in rows] == [
         ("Al Diwaniyah", 2, "2021-05-23", "IED")]
 
@@ -525,13 +524,13 @@ def test_a_road_named_by_its_ends_is_told_by_its_first_town(gazetteer):
     ],
 )
 def test_references_causes_and_denials_are_not_new_incidents(gazetteer, text, expected):
-    rows = extract_article({"text": text, "published": "2022-07-24", "article_id": "x"}, gazetteer)
+    rows = extract_article(article(text, "2022-07-24"), gazetteer)
     assert [(r["location"], r["event_date"]) for r in rows] == expected
 
 
 def test_a_hashtag_is_read_as_the_name_and_kept_in_the_evidence(gazetteer):
     text = '"3/ 14:20 - A drone strike on a checkpoint near #Kobani killed three members of our forces."'
-    rows = extract_article({"text": text, "published": "2024-10-24", "article_id": "h"}, gazetteer)
+    rows = extract_article(article(text, "2024-10-24"), gazetteer)
     assert [(r["location"], r["weapon"], r["fatalities"], r["evidence"]) for r in rows] == [
         ("Kobani", "drone", 3, text)]
 
@@ -545,14 +544,14 @@ def test_a_hashtag_is_read_as_the_name_and_kept_in_the_evidence(gazetteer):
     ],
 )
 def test_where_the_wounded_were_taken_and_a_people_are_not_attacked_places(gazetteer, text):
-    rows = extract_article({"text": text, "published": "2023-09-07", "article_id": "w"}, gazetteer)
+    rows = extract_article(article(text, "2023-09-07"), gazetteer)
     assert [r["location"] for r in rows] == []
 
 
 def test_a_claim_for_another_attack_is_not_lent_when_this_one_went_unclaimed(gazetteer):
     text = ("A rocket hit Bashiqa on Wednesday, killing a Turkish soldier. No group claimed responsibility for the "
             "attack.\n\nIn February, rockets struck Erbil airport in an attack claimed by Saraya Awliya al-Dam.")
-    rows = extract_article({"text": text, "published": "2021-04-15", "article_id": "n"}, gazetteer)
+    rows = extract_article(article(text, "2021-04-15"), gazetteer)
     assert [(r["location"], r["actor"]) for r in rows] == [
         ("Bashiqa", ""), ("Erbil International Airport", "Saraya Awliya al-Dam")]
 
@@ -569,14 +568,14 @@ def test_a_claim_for_another_attack_is_not_lent_when_this_one_went_unclaimed(gaz
     ],
 )
 def test_clauses_that_only_look_like_appositions_or_plans(gazetteer, text, expected):
-    rows = extract_article({"text": text, "published": "2024-01-19", "article_id": "a"}, gazetteer)
+    rows = extract_article(article(text, "2024-01-19"), gazetteer)
     assert [(r["location"], r["event_date"]) for r in rows] == expected
 
 
 def test_since_a_date_when_an_attack_happened_dates_that_attack(gazetteer):
     text = ("It is the worst run of attacks on Kurdish energy sites since April 26, 2024, when a drone killed four "
             "workers at the Khor Mor gas field.")
-    rows = extract_article({"text": text, "published": "2025-07-17", "article_id": "s"}, gazetteer)
+    rows = extract_article(article(text, "2025-07-17"), gazetteer)
     assert [(r["location"], r["event_date"], r["time_precision"], r["fatalities"]) for r in rows] == [
         ("Khor Mor gas field", "2024-04-26", 1, 4)]
 
@@ -584,7 +583,7 @@ def test_since_a_date_when_an_attack_happened_dates_that_attack(gazetteer):
 def test_the_day_a_statement_circulated_is_not_the_day_of_the_attack(gazetteer):
     text = ("A statement circulated on Sunday by a group calling itself Liwa Ahrar al-Iraq claimed responsibility "
             "for a drone attack on the Turkish base at Bashiqa.")
-    rows = extract_article({"text": text, "published": "2022-07-24", "article_id": "c"}, gazetteer)
+    rows = extract_article(article(text, "2022-07-24"), gazetteer)
     assert [(r["location"], r["event_date"], r["time_precision"]) for r in rows] == [("Bashiqa", "2022-07-24", 3)]
 
 
@@ -600,7 +599,7 @@ def test_the_day_a_statement_circulated_is_not_the_day_of_the_attack(gazetteer):
     ],
 )
 def test_background_destinations_careers_and_witnesses_are_not_incidents(gazetteer, text):
-    rows = extract_article({"text": text, "published": "2024-01-20", "article_id": "b"}, gazetteer)
+    rows = extract_article(article(text, "2024-01-20"), gazetteer)
     assert [r["location"] for r in rows] == []
 
 
@@ -614,13 +613,13 @@ def test_background_destinations_careers_and_witnesses_are_not_incidents(gazette
     ],
 )
 def test_a_reported_weapon_and_the_dam_told_before(gazetteer, text, expected):
-    rows = extract_article({"text": text, "published": "2024-12-20", "article_id": "d"}, gazetteer)
+    rows = extract_article(article(text, "2024-12-20"), gazetteer)
     assert [(r["location"], r["event_date"]) for r in rows] == expected
 
 
 def test_every_town_of_a_list_after_from_is_an_origin(gazetteer):
     text = "Hundreds of cars had set out from Hasakah, Raqqa and Tabqa for a sit-in when a drone hit the convoy."
-    rows = extract_article({"text": text, "published": "2025-01-08", "article_id": "o"}, gazetteer)
+    rows = extract_article(article(text, "2025-01-08"), gazetteer)
     assert [r["location"] for r in rows] == []
 
 
@@ -628,14 +627,14 @@ def test_the_dam_refers_back_across_the_whole_article(gazetteer):
     filler = " ".join(["Officials met again to discuss water and electricity supplies for the region."] * 12)
     text = f"The Tishreen Dam is a key crossing on the Euphrates.\n\n{filler}\n\nJan. 16 - A Turkish drone hits " \
            "protesters gathered on the dam itself, wounding several of them."
-    rows = extract_article({"text": text, "published": "2025-01-20", "article_id": "f"}, gazetteer)
+    rows = extract_article(article(text, "2025-01-20"), gazetteer)
     assert [(r["location"], r["event_date"]) for r in rows] == [("Tishrin Dam", "2025-01-16")]
 
 
 def test_n_days_later_counts_from_the_day_told_before(gazetteer):
     text = ("On January 20, rockets hit Ain al-Asad air base.\n\nEight days later, a drone killed three soldiers at "
             "Tower 22, a desert outpost in Jordan.")
-    rows = extract_article({"text": text, "published": "2024-08-06", "article_id": "l"}, gazetteer)
+    rows = extract_article(article(text, "2024-08-06"), gazetteer)
     assert [(r["location"], r["event_date"]) for r in rows] == [
         ("Ain al-Asad Air Base", "2024-01-20"), ("Tower 22", "2024-01-28")]
 
@@ -654,7 +653,7 @@ def test_n_days_later_counts_from_the_day_told_before(gazetteer):
     ],
 )
 def test_brackets_newspapers_and_corrections(gazetteer, text, expected):
-    rows = extract_article({"text": text, "published": "2023-11-01", "article_id": "k"}, gazetteer)
+    rows = extract_article(article(text, "2023-11-01"), gazetteer)
     assert [(r["location"], r["event_date"]) for r in rows] == expected
 
 
@@ -668,5 +667,5 @@ def test_brackets_newspapers_and_corrections(gazetteer, text, expected):
     ],
 )
 def test_more_attack_words(gazetteer, text, expected):
-    rows = extract_article({"text": text, "published": "2022-08-24", "article_id": "m"}, gazetteer)
+    rows = extract_article(article(text, "2022-08-24"), gazetteer)
     assert [(r["location"], r["event_date"], r["weapon"]) for r in rows] == expected
